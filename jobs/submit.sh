@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Thin wrapper around spark-submit shared by every job script and the Makefile.
+#   jobs/submit.sh [spark-submit options...] -- <ncf-spark subcommand> [args...]
+# Uses `spark-submit` from PATH (a Spark 3.5 / Scala 2.12 distribution); without one, the
+# equivalent org.apache.spark.deploy.SparkSubmit on the Maven-resolved Spark jars
+# (target/spark-classpath.txt, written by `make package`), so the same command line works on a
+# laptop and on a cluster edge node. The Java 17 flags come from conf/java17.properties.
+# NCF_MAIN_CLASS picks another entry point (the benchmarks).
+set -euo pipefail
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+opens="$(sed -n 's/^spark\.java17\.opens=//p' "$here/conf/java17.properties")"
+jar="${NCF_JAR:-$here/target/ncf-spark.jar}"
+
+submit_opts=()
+while [[ $# -gt 0 && "$1" != "--" ]]; do submit_opts+=("$1"); shift; done
+[[ "${1:-}" == "--" ]] && shift
+
+common=(--class "${NCF_MAIN_CLASS:-dev.ncfspark.cli.Main}"
+  --conf "spark.driver.extraJavaOptions=$opens -Dlog4j2.configurationFile=file:$here/conf/log4j2.properties"
+  --conf "spark.executor.extraJavaOptions=$opens")
+
+if command -v spark-submit >/dev/null 2>&1 && [[ -z "${NCF_LOCAL_SUBMIT:-}" ]]; then
+  exec spark-submit "${common[@]}" "${submit_opts[@]}" "$jar" "$@"
+fi
+cp_file="$here/target/spark-classpath.txt"
+[[ -f "$cp_file" ]] || { echo "no spark-submit on PATH and no $cp_file: run 'make package' first" >&2; exit 2; }
+mem="${NCF_DRIVER_MEMORY:-8g}"
+# shellcheck disable=SC2086
+exec java $opens -Xmx"$mem" -Dlog4j2.configurationFile="file:$here/conf/log4j2.properties" \
+  -cp "$(cat "$cp_file")" org.apache.spark.deploy.SparkSubmit "${common[@]}" "${submit_opts[@]}" "$jar" "$@"

@@ -1,0 +1,45 @@
+package dev.ncfspark.cli;
+
+import dev.ncfspark.config.ExperimentConfig;
+import dev.ncfspark.pipeline.PreparePipeline;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import org.apache.spark.sql.SparkSession;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code prepare}: every data-preparation stage, reusing the ones already finished for this config. */
+@Command(name = "prepare", mixinStandardHelpOptions = true,
+    description = "Ingest, filter (implicit + core-k), index, split and sample negatives into one run folder.")
+final class PrepareCommand implements Callable<Integer> {
+  @Mixin ExperimentOptions experiment;
+
+  @Option(names = "--stages", split = ",", paramLabel = "STAGE",
+      description = "Only these stages (upstream ones must be finished): ingest,filter,index,split,negatives.")
+  List<String> stages = List.of();
+
+  @Option(names = "--force", description = "Recompute the selected stages even if finished with the same config.")
+  boolean force;
+
+  @Override
+  public Integer call() {
+    return runStages(experiment.load(), new LinkedHashSet<>(stages), force);
+  }
+
+  static int runStages(ExperimentConfig config, Set<String> stages, boolean force) {
+    SparkSession spark = SparkSessions.create("ncf-spark prepare " + PreparePipeline.runId(config));
+    try {
+      PreparePipeline.Outcome outcome = new PreparePipeline(spark, config).run(stages, force);
+      outcome.stats().forEach((name, s) -> System.out.printf("%-10s %-7s rows=%,d users=%,d items=%,d %.1fs%n",
+          name, outcome.status().get(name), s.rows(), s.users(), s.items(), s.seconds()));
+      System.out.println("Results: " + outcome.runPath());
+      System.out.println("Manifest: " + outcome.runPath() + "/manifest.json");
+      return 0;
+    } finally {
+      spark.stop();
+    }
+  }
+}

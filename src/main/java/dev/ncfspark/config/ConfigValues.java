@@ -1,0 +1,42 @@
+package dev.ncfspark.config;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigException;
+import java.util.Arrays;
+import java.util.Locale;
+
+/** Small checked readers shared by the config sections: enums by their kebab-case name, ranges. */
+final class ConfigValues {
+  private ConfigValues() {}
+
+  static <E extends Enum<E>> E enumValue(Config c, String path, Class<E> type) {
+    String value = c.getString(path).trim();
+    for (E e : type.getEnumConstants()) {
+      if (kebab(e).equals(value.toLowerCase(Locale.ROOT))) {
+        return e;
+      }
+    }
+    throw new ConfigException.BadValue(
+        c.origin(), path, "expected one of " + Arrays.stream(type.getEnumConstants()).map(ConfigValues::kebab).toList() + ", found '" + value + "'");
+  }
+
+  static String kebab(Enum<?> e) {
+    return e.name().toLowerCase(Locale.ROOT).replace('_', '-');
+  }
+
+  static int intAtLeast(Config c, String path, int min) {
+    int v = c.getInt(path);
+    if (v < min) {
+      throw new ConfigException.BadValue(c.origin(), path, "expected an integer >= " + min + ", found " + v);
+    }
+    return v;
+  }
+
+  static double doubleIn(Config c, String path, double min, double max) {
+    double v = c.getDouble(path);
+    if (!(v >= min && v <= max)) {
+      throw new ConfigException.BadValue(c.origin(), path, "expected a number in [" + min + ", " + max + "], found " + v);
+    }
+    return v;
+  }
+}

@@ -1,0 +1,42 @@
+package dev.ncfspark.config;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigRenderOptions;
+
+/**
+ * One whole experiment (dataset, filters, split, negatives, seeds, paths) as typed, validated
+ * sections. Built from HOCON by {@link ExperimentConfigLoader}; the raw tree is kept so that
+ * manifests record exactly what ran.
+ */
+public record ExperimentConfig(
+    Config raw,
+    RunConfig run,
+    DatasetConfig dataset,
+    ImplicitConfig implicitFeedback,
+    CoreKConfig coreK,
+    SplitConfig split,
+    NegativesConfig negatives,
+    String checkpointDir) {
+
+  public static ExperimentConfig from(Config c) {
+    return new ExperimentConfig(
+        c,
+        RunConfig.from(c.getConfig("run")),
+        DatasetConfig.from(c.getConfig("dataset")),
+        ImplicitConfig.from(c.getConfig("implicit")),
+        CoreKConfig.from(c.getConfig("filter")),
+        SplitConfig.from(c.getConfig("split")),
+        NegativesConfig.from(c.getConfig("negatives")),
+        c.getString("spark.checkpoint-dir"));
+  }
+
+  /** The sub-tree at {@code path} as canonical JSON (sorted keys, no comments): stable for hashing. */
+  public String sectionJson(String path) {
+    return raw.getValue(path).render(ConfigRenderOptions.concise().setJson(true));
+  }
+
+  /** The whole configuration as JSON, for manifests. */
+  public String toJson() {
+    return raw.root().render(ConfigRenderOptions.concise().setJson(true).setFormatted(true));
+  }
+}

@@ -1,0 +1,36 @@
+package dev.ncfspark.pipeline;
+
+import dev.ncfspark.data.index.IdIndex;
+import java.util.List;
+import java.util.Map;
+
+/** Stage 3: dense id maps {@code index/users} (user, user_idx) and {@code index/items} (item, item_idx). */
+final class IndexStage implements PrepareStage {
+  static final String NAME = "index";
+  static final String USERS = NAME + "/users";
+  static final String ITEMS = NAME + "/items";
+
+  @Override
+  public String name() {
+    return NAME;
+  }
+
+  @Override
+  public List<String> configSections() {
+    return List.of();
+  }
+
+  @Override
+  public StageStats run(StageContext ctx) {
+    IdIndex index = IdIndex.fit(ctx.read(FilterStage.INTERACTIONS));
+    ctx.write(index.users(), USERS);
+    ctx.write(index.items(), ITEMS);
+    long users = ctx.read(USERS).count();
+    long items = ctx.read(ITEMS).count();
+    return new StageStats(users + items, users, items, 0, Map.of());
+  }
+
+  static IdIndex load(StageContext ctx) {
+    return new IdIndex(ctx.read(USERS), ctx.read(ITEMS));
+  }
+}

@@ -1,0 +1,24 @@
+package dev.ncfspark.pipeline;
+
+import dev.ncfspark.config.ExperimentConfig;
+import dev.ncfspark.io.RunFolder;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SaveMode;
+import org.apache.spark.sql.SparkSession;
+
+/** What a stage needs: the session, the experiment, the run folder, and Parquet I/O inside it. */
+record StageContext(SparkSession spark, ExperimentConfig config, RunFolder run) {
+
+  Dataset<Row> read(String relative) {
+    return spark.read().parquet(run.path(relative));
+  }
+
+  void write(Dataset<Row> table, String relative, String... partitionColumns) {
+    table.write().mode(SaveMode.Overwrite).partitionBy(partitionColumns).parquet(run.path(relative));
+  }
+
+  long seed() {
+    return config.run().seed();
+  }
+}

@@ -1,0 +1,56 @@
+package dev.ncfspark.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.typesafe.config.ConfigException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ExperimentConfigLoaderTest {
+
+  @Test
+  void embeddedDefaultsAreTheNcfProtocol() {
+    ExperimentConfig c = ExperimentConfigLoader.load(Optional.empty(), List.of());
+    assertEquals(DatasetConfig.Format.SYNTHETIC, c.dataset().format());
+    assertEquals(ImplicitConfig.Mode.ALL, c.implicitFeedback().mode());
+    assertEquals(5, c.coreK().userK());
+    assertEquals(SplitConfig.Kind.LEAVE_ONE_OUT, c.split().kind());
+    assertEquals(99, c.negatives().evalCount());
+    assertEquals(4, c.negatives().trainPerPositive());
+  }
+
+  @Test
+  void fileThenOverridesWin(@TempDir Path dir) throws Exception {
+    Path file = dir.resolve("exp.conf");
+    Files.writeString(file, "filter { user-k = 20, item-k = 10 }\nsplit.kind = user-random\n");
+    ExperimentConfig c = ExperimentConfigLoader.load(Optional.of(file),
+        List.of("filter.user-k=7", "run.output=s3a://bucket/runs//x", "split.ratios=[0.7,0.1,0.2]"));
+    assertEquals(7, c.coreK().userK());
+    assertEquals(10, c.coreK().itemK());
+    assertEquals(SplitConfig.Kind.USER_RANDOM, c.split().kind());
+    assertEquals("s3a://bucket/runs//x", c.run().output());
+    assertEquals(0.2, c.split().testRatio(), 1e-12);
+  }
+
+  @Test
+  void unknownKeysAndBadValuesAreNamed() {
+    IllegalArgumentException unknown = assertThrows(IllegalArgumentException.class,
+        () -> ExperimentConfigLoader.load(Optional.empty(), List.of("filter.userk=3")));
+    assertTrue(unknown.getMessage().contains("filter.userk"), unknown.getMessage());
+    ConfigException bad = assertThrows(ConfigException.class,
+        () -> ExperimentConfigLoader.load(Optional.empty(), List.of("split.kind=random")));
+    assertTrue(bad.getMessage().contains("leave-one-out") && bad.getMessage().contains("random"), bad.getMessage());
+    ConfigException ratios = assertThrows(ConfigException.class,
+        () -> ExperimentConfigLoader.load(Optional.empty(), List.of("split.ratios=[0.5,0.1,0.1]")));
+    assertTrue(ratios.getMessage().contains("summing to 1"), ratios.getMessage());
+    ConfigException path = assertThrows(ConfigException.class,
+        () -> ExperimentConfigLoader.load(Optional.empty(), List.of("dataset.format=movielens")));
+    assertTrue(path.getMessage().contains("dataset.path"), path.getMessage());
+  }
+}

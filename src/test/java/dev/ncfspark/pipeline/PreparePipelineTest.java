@@ -1,0 +1,93 @@
+package dev.ncfspark.pipeline;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.ncfspark.SparkTestSession;
+import dev.ncfspark.config.ExperimentConfig;
+import dev.ncfspark.config.ExperimentConfigLoader;
+import dev.ncfspark.io.Json;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The whole preparation on ml-100k: outputs, markers, manifest, reuse and stage-by-stage runs. */
+class PreparePipelineTest {
+  @TempDir Path out;
+
+  private ExperimentConfig config(String... extra) {
+    List<String> overrides = new ArrayList<>(List.of(
+        "dataset.format=movielens",
+        "dataset.path=" + SparkTestSession.sharedData("ml-100k").toAbsolutePath(),
+        "run.output=" + out.toAbsolutePath()));
+    overrides.addAll(List.of(extra));
+    return ExperimentConfigLoader.load(Optional.empty(), overrides);
+  }
+
+  @Test
+  @SuppressWarnings("unchecked")
+  void fullRunThenReuseThenNewRunForNewConfig() throws Exception {
+    SparkSession spark = SparkTestSession.get();
+    ExperimentConfig config = config();
+    PreparePipeline.Outcome first = new PreparePipeline(spark, config).run(Set.of(), false);
+    assertEquals(Map.of("ingest", "ran", "filter", "ran", "index", "ran", "split", "ran", "negatives", "ran"), first.status());
+    assertEquals(100_000, first.stats().get("ingest").rows());
+    assertEquals(943, first.stats().get("filter").users());
+    assertEquals(943, first.stats().get("index").users());
+    Path run = Path.of(first.runPath().replace("file:", ""));
+    assertTrue(run.getFileName().toString().startsWith("ml-100k-"), run.toString());
+    for (String stage : PreparePipeline.stageNames()) {
+      assertTrue(Files.exists(run.resolve(stage).resolve("_SUCCESS")), stage);
+    }
+    assertTrue(Files.isDirectory(run.resolve("split/interactions/split=train")));
+    assertTrue(Files.isDirectory(run.resolve("negatives/train/epoch=0")));
+
+    Map<String, Object> manifest = Json.readMap(Files.readString(run.resolve("manifest.json")));
+    List<Map<String, Object>> stages = (List<Map<String, Object>>) manifest.get("stages");
+    assertEquals(PreparePipeline.stageNames(), stages.stream().map(s -> s.get("name")).toList());
+    for (Map<String, Object> s : stages) {
+      assertTrue(s.containsKey("rows") && s.containsKey("users") && s.containsKey("items") && s.containsKey("seconds"), s.toString());
+    }
+    List<Map<String, Object>> inputs = (List<Map<String, Object>>) manifest.get("inputs");
+    assertEquals("06416e597f82b7342361e41163890c81036900f418ad91315590814211dca490", inputs.get(0).get("sha256"));
+    Map<String, Object> filterDetails = (Map<String, Object>) stages.get(1).get("details");
+    assertTrue(((List<?>) filterDetails.get("core_k_rounds")).size() >= 2);
+    assertEquals("3.5.5", ((Map<String, Object>) manifest.get("versions")).get("spark"));
+    Map<String, Object> negatives = (Map<String, Object>) stages.get(4).get("details");
+    assertEquals(Map.of("test", 943, "validation", 943), negatives.get("eval_users"));
+
+    PreparePipeline.Outcome again = new PreparePipeline(spark, config).run(Set.of(), false);
+    assertTrue(again.status().values().stream().allMatch("reused"::equals), again.status().toString());
+    assertEquals(first.runPath(), again.runPath());
+
+    ExperimentConfig other = config("negatives.eval.count=50");
+    assertNotEquals(PreparePipeline.runId(config), PreparePipeline.runId(other));
+    ExperimentConfig sameRunOtherNegatives = config("run.id=fixed", "negatives.eval.count=50");
+    new PreparePipeline(spark, config("run.id=fixed")).run(Set.of(), false);
+    PreparePipeline.Outcome changed = new PreparePipeline(spark, sameRunOtherNegatives).run(Set.of(), false);
+    assertEquals("reused", changed.status().get("split"));
+    assertEquals("ran", changed.status().get("negatives"), "only the stage whose config changed is recomputed");
+  }
+
+  @Test
+  void aStageAloneNeedsItsUpstream() {
+    SparkSession spark = SparkTestSession.get();
+    IllegalStateException e = assertThrows(IllegalStateException.class,
+        () -> new PreparePipeline(spark, config("run.id=alone")).run(Set.of("split"), false));
+    assertTrue(e.getMessage().contains("stage ingest has no finished output"), e.getMessage());
+    PreparePipeline.Outcome ingest = new PreparePipeline(spark, config("run.id=alone")).run(Set.of("ingest"), false);
+    assertEquals(Map.of("ingest", "ran"), ingest.status());
+    PreparePipeline.Outcome filter = new PreparePipeline(spark, config("run.id=alone")).run(Set.of("filter"), false);
+    assertEquals(Map.of("ingest", "reused", "filter", "ran"), filter.status());
+    assertThrows(IllegalArgumentException.class, () -> new PreparePipeline(spark, config()).run(Set.of("train"), false));
+  }
+}
