@@ -10,7 +10,7 @@ ARGS     ?=
 
 ## Build, then run the whole preparation on the embedded defaults (synthetic data, local[*]).
 run: package
-	NCF_LOCAL_SUBMIT=$${NCF_LOCAL_SUBMIT-1} jobs/prepare.sh --properties-file conf/spark-local.properties -- $(ARGS)
+	NCF_LOCAL_SUBMIT=$${NCF_LOCAL_SUBMIT-1} jobs/run.sh --properties-file conf/spark-local.properties -- $(ARGS)
 
 ## The test suite (JUnit 5 on a shared local[2] SparkSession).
 test:

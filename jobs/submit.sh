@@ -25,6 +25,7 @@ fi
 cp_file="$here/target/spark-classpath.txt"
 [[ -f "$cp_file" ]] || { echo "no spark-submit on PATH and no $cp_file: run 'make package' first" >&2; exit 2; }
 mem="${NCF_DRIVER_MEMORY:-8g}"
+export SPARK_LOCAL_IP="${SPARK_LOCAL_IP:-127.0.0.1}"
 # shellcheck disable=SC2086
 exec java $opens -Xmx"$mem" -Dlog4j2.configurationFile="file:$here/conf/log4j2.properties" \
   -cp "$(cat "$cp_file")" org.apache.spark.deploy.SparkSubmit "${common[@]}" "${submit_opts[@]}" "$jar" "$@"

@@ -5,7 +5,7 @@ import dev.ncfspark.config.ExperimentConfig;
 import dev.ncfspark.config.ExperimentConfigLoader;
 import dev.ncfspark.data.filter.CoreKFilter;
 import dev.ncfspark.io.Json;
-import dev.ncfspark.pipeline.PreparePipeline;
+import dev.ncfspark.pipeline.RunPipeline;
 import dev.ncfspark.pipeline.StageStats;
 import dev.ncfspark.pipeline.SyntheticInput;
 import java.io.IOException;
@@ -69,7 +69,7 @@ public final class PrepareBenchmark {
 
       deleteRecursively(Path.of(out, "runs", "bench-k5"));
       t0 = System.nanoTime();
-      PreparePipeline.Outcome outcome = new PreparePipeline(spark, config).run(Set.of(), true);
+      RunPipeline.Outcome outcome = new RunPipeline(spark, config).run(Set.of(), true);
       result.put("pipeline_seconds", seconds(t0));
       List<Map<String, Object>> stages = new ArrayList<>();
       long inputRows = baselineRows;

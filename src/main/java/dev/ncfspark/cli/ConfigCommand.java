@@ -1,7 +1,7 @@
 package dev.ncfspark.cli;
 
 import dev.ncfspark.config.ExperimentConfig;
-import dev.ncfspark.pipeline.PreparePipeline;
+import dev.ncfspark.pipeline.RunPipeline;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -15,7 +15,7 @@ final class ConfigCommand implements Callable<Integer> {
   public Integer call() {
     ExperimentConfig c = experiment.load();
     System.out.println(c.toJson());
-    System.out.println("run id: " + PreparePipeline.runId(c));
+    System.out.println("run id: " + RunPipeline.runId(c));
     return 0;
   }
 }

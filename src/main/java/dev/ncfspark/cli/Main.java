@@ -5,14 +5,15 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /**
- * The ncf-spark command line: {@code prepare} runs the whole data preparation; {@code ingest},
+ * The ncf-spark command line: {@code run} runs everything; {@code prepare} the data preparation;
+ * {@code evaluate} the baselines, evaluation and report; {@code ingest},
  * {@code filter}, {@code index}, {@code split} and {@code negatives} run one stage; {@code
  * generate} writes the synthetic dataset; {@code download} fetches a MovieLens archive; {@code
  * config} prints the resolved experiment.
  */
 @Command(name = "ncf-spark", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
     description = "Neural Collaborative Filtering on Apache Spark.",
-    subcommands = {PrepareCommand.class, StageCommand.Ingest.class, StageCommand.Filter.class, StageCommand.Index.class,
+    subcommands = {RunCommand.class, PrepareCommand.class, EvaluateCommand.class, StageCommand.Ingest.class, StageCommand.Filter.class, StageCommand.Index.class,
         StageCommand.Split.class, StageCommand.Negatives.class, GenerateCommand.class, DownloadCommand.class, ConfigCommand.class})
 public final class Main {
 

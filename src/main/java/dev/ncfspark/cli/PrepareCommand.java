@@ -1,7 +1,7 @@
 package dev.ncfspark.cli;
 
 import dev.ncfspark.config.ExperimentConfig;
-import dev.ncfspark.pipeline.PreparePipeline;
+import dev.ncfspark.pipeline.RunPipeline;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -11,7 +11,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-/** {@code prepare}: every data-preparation stage, reusing the ones already finished for this config. */
+/** {@code prepare}: the data-preparation stages, reusing the ones already finished for this config. */
 @Command(name = "prepare", mixinStandardHelpOptions = true,
     description = "Ingest, filter (implicit + core-k), index, split and sample negatives into one run folder.")
 final class PrepareCommand implements Callable<Integer> {
@@ -26,17 +26,21 @@ final class PrepareCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    return runStages(experiment.load(), new LinkedHashSet<>(stages), force);
+    return runStages(experiment.load(), new LinkedHashSet<>(stages.isEmpty() ? RunPipeline.PREPARE : stages), force);
   }
 
+  /** Runs {@code stages} (empty: all) in a new SparkSession and prints one line per stage and where the results are. */
   static int runStages(ExperimentConfig config, Set<String> stages, boolean force) {
-    SparkSession spark = SparkSessions.create("ncf-spark prepare " + PreparePipeline.runId(config));
+    SparkSession spark = SparkSessions.create("ncf-spark " + RunPipeline.runId(config));
     try {
-      PreparePipeline.Outcome outcome = new PreparePipeline(spark, config).run(stages, force);
+      RunPipeline.Outcome outcome = new RunPipeline(spark, config).run(stages, force);
       outcome.stats().forEach((name, s) -> System.out.printf("%-10s %-7s rows=%,d users=%,d items=%,d %.1fs%n",
           name, outcome.status().get(name), s.rows(), s.users(), s.items(), s.seconds()));
       System.out.println("Results: " + outcome.runPath());
       System.out.println("Manifest: " + outcome.runPath() + "/manifest.json");
+      if (outcome.status().containsKey("report")) {
+        System.out.println("Report: " + outcome.runPath() + "/report/index.html");
+      }
       return 0;
     } finally {
       spark.stop();

@@ -16,6 +16,8 @@ public record ExperimentConfig(
     CoreKConfig coreK,
     SplitConfig split,
     NegativesConfig negatives,
+    ModelsConfig models,
+    EvaluationConfig evaluation,
     String checkpointDir) {
 
   public static ExperimentConfig from(Config c) {
@@ -27,6 +29,8 @@ public record ExperimentConfig(
         CoreKConfig.from(c.getConfig("filter")),
         SplitConfig.from(c.getConfig("split")),
         NegativesConfig.from(c.getConfig("negatives")),
+        ModelsConfig.from(c.getConfig("models")),
+        EvaluationConfig.from(c.getConfig("evaluation")),
         c.getString("spark.checkpoint-dir"));
   }
 

@@ -29,6 +29,14 @@ public final class Json {
     }
   }
 
+  public static java.util.List<Object> readList(String json) {
+    try {
+      return MAPPER.readValue(json, java.util.List.class);
+    } catch (JsonProcessingException e) {
+      throw new IllegalArgumentException("not a JSON array: " + e.getMessage(), e);
+    }
+  }
+
   public static ObjectMapper mapper() {
     return MAPPER;
   }

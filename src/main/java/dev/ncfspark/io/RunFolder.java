@@ -77,6 +77,18 @@ public final class RunFolder {
     }
   }
 
+  /** Copies a local folder (recursively) to {@code relative}, replacing what was there. */
+  public void copyFromLocal(java.nio.file.Path localFolder, String relative) {
+    Path target = new Path(root, relative);
+    try {
+      FileSystem fs = target.getFileSystem(conf);
+      fs.delete(target, true);
+      fs.copyFromLocalFile(false, true, new Path(localFolder.toUri()), target);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot copy " + localFolder + " to " + target, e);
+    }
+  }
+
   /** Deletes a file or folder recursively (no-op when absent). */
   public void delete(String relative) {
     Path p = new Path(root, relative);

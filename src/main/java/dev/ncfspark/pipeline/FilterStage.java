@@ -18,23 +18,17 @@ import org.apache.spark.sql.Row;
  * core-k to its fixpoint. Output {@code filter/interactions}; every removed row is in {@code
  * filter/rejected} with its reason (and core-k round).
  */
-final class FilterStage implements PrepareStage {
+final class FilterStage extends PipelineStage {
   static final String NAME = "filter";
   static final String INTERACTIONS = NAME + "/interactions";
   static final String REJECTED = NAME + "/rejected";
 
-  @Override
-  public String name() {
-    return NAME;
+  FilterStage() {
+    super(NAME, "implicit", "filter");
   }
 
   @Override
-  public List<String> configSections() {
-    return List.of("implicit", "filter");
-  }
-
-  @Override
-  public StageStats run(StageContext ctx) {
+  StageStats run(StageContext ctx) {
     FilterOutcome implicit = new ImplicitFeedback(ctx.config().implicitFeedback()).apply(ctx.read(IngestStage.INTERACTIONS));
     CoreKFilter.Result coreK = new CoreKFilter(ctx.config().coreK()).apply(implicit.kept());
     ctx.write(coreK.kept(), INTERACTIONS);

@@ -1,27 +1,20 @@
 package dev.ncfspark.pipeline;
 
 import dev.ncfspark.data.index.IdIndex;
-import java.util.List;
 import java.util.Map;
 
 /** Stage 3: dense id maps {@code index/users} (user, user_idx) and {@code index/items} (item, item_idx). */
-final class IndexStage implements PrepareStage {
+final class IndexStage extends PipelineStage {
   static final String NAME = "index";
   static final String USERS = NAME + "/users";
   static final String ITEMS = NAME + "/items";
 
-  @Override
-  public String name() {
-    return NAME;
+  IndexStage() {
+    super(NAME);
   }
 
   @Override
-  public List<String> configSections() {
-    return List.of();
-  }
-
-  @Override
-  public StageStats run(StageContext ctx) {
+  StageStats run(StageContext ctx) {
     IdIndex index = IdIndex.fit(ctx.read(FilterStage.INTERACTIONS));
     ctx.write(index.users(), USERS);
     ctx.write(index.items(), ITEMS);

@@ -14,25 +14,19 @@ import org.apache.spark.storage.StorageLevel;
  * Stage 1: raw files into the canonical interactions table ({@code ingest/interactions}), with
  * item/user metadata when the source has it and unparsable lines in {@code ingest/rejected}.
  */
-final class IngestStage implements PrepareStage {
+final class IngestStage extends PipelineStage {
   static final String NAME = "ingest";
   static final String INTERACTIONS = NAME + "/interactions";
   static final String REJECTED = NAME + "/rejected";
   static final String ITEMS = NAME + "/items";
   static final String USERS = NAME + "/users";
 
-  @Override
-  public String name() {
-    return NAME;
+  IngestStage() {
+    super(NAME, "dataset");
   }
 
   @Override
-  public List<String> configSections() {
-    return List.of("dataset");
-  }
-
-  @Override
-  public StageStats run(StageContext ctx) {
+  StageStats run(StageContext ctx) {
     DatasetConfig d = ctx.config().dataset();
     IngestResult result = switch (d.format()) {
       case GENERIC -> GenericSource.read(ctx.spark(), d.generic());

@@ -19,23 +19,17 @@ import org.apache.spark.storage.StorageLevel;
  * partitioned by split; one row per user with an array of item_idx) and training negatives for the
  * configured epochs ({@code negatives/train/epoch=N}: user_idx, item_idx rows).
  */
-final class NegativesStage implements PrepareStage {
+final class NegativesStage extends PipelineStage {
   static final String NAME = "negatives";
   static final String EVAL = NAME + "/eval";
   static final String TRAIN = NAME + "/train";
 
-  @Override
-  public String name() {
-    return NAME;
+  NegativesStage() {
+    super(NAME, "negatives", "run.seed");
   }
 
   @Override
-  public List<String> configSections() {
-    return List.of("negatives", "run.seed");
-  }
-
-  @Override
-  public StageStats run(StageContext ctx) {
+  StageStats run(StageContext ctx) {
     NegativesConfig cfg = ctx.config().negatives();
     Dataset<Row> splits = ctx.read(SplitStage.INTERACTIONS);
     // every interaction the user had after filtering, including rows the split set aside

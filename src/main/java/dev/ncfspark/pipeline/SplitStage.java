@@ -16,7 +16,6 @@ import dev.ncfspark.data.split.Splitter;
 import dev.ncfspark.data.split.TemporalSplitter;
 import dev.ncfspark.data.split.UserRandomSplitter;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -27,23 +26,17 @@ import org.apache.spark.storage.StorageLevel;
  * (read one with {@code .../split/interactions/split=train}); every row carries the original and
  * the dense ids. Cold-start rows dropped by the repair go to {@code split/rejected}.
  */
-final class SplitStage implements PrepareStage {
+final class SplitStage extends PipelineStage {
   static final String NAME = "split";
   static final String INTERACTIONS = NAME + "/interactions";
   static final String REJECTED = NAME + "/rejected";
 
-  @Override
-  public String name() {
-    return NAME;
+  SplitStage() {
+    super(NAME, "split", "run.seed");
   }
 
   @Override
-  public List<String> configSections() {
-    return List.of("split", "run.seed");
-  }
-
-  @Override
-  public StageStats run(StageContext ctx) {
+  StageStats run(StageContext ctx) {
     SplitConfig cfg = ctx.config().split();
     Dataset<Row> indexed = IndexStage.load(ctx).attach(ctx.read(FilterStage.INTERACTIONS))
         .select(Columns.USER, Columns.ITEM, Columns.USER_IDX, Columns.ITEM_IDX, Columns.RATING, Columns.TIMESTAMP);

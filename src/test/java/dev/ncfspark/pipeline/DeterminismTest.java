@@ -3,54 +3,69 @@ package dev.ncfspark.pipeline;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.ncfspark.SparkTestSession;
-import dev.ncfspark.config.ExperimentConfigLoader;
-import java.nio.file.Path;
+import dev.ncfspark.config.CoreKConfig;
+import dev.ncfspark.config.ImplicitConfig;
+import dev.ncfspark.data.Columns;
+import dev.ncfspark.data.filter.CoreKFilter;
+import dev.ncfspark.data.filter.ImplicitFeedback;
+import dev.ncfspark.data.index.IdIndex;
+import dev.ncfspark.data.ingest.MovieLensSource;
+import dev.ncfspark.data.negatives.EvalNegativeSampler;
+import dev.ncfspark.data.negatives.TrainNegativeSampler;
+import dev.ncfspark.data.split.LeaveOneOutSplitter;
+import dev.ncfspark.data.split.UserRandomSplitter;
+import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Optional;
-import java.util.Set;
+import java.util.Map;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Same input, config and seed give the same splits and negatives whatever the partitioning:
- * the whole pipeline on 1, 3 and 17 shuffle partitions (and as many input splits).
+ * Same input, config and seed give the same splits and negatives whatever the partitioning: the
+ * preparation chain (ingest, implicit feedback, core-k, id maps, both kinds of split, evaluation
+ * and two epochs of training negatives) on 1, 3 and 17 input and shuffle partitions.
  */
 class DeterminismTest {
-  @TempDir Path out;
+
+  private static Map<String, Dataset<Row>> prepare(SparkSession spark, int partitions) {
+    spark.conf().set("spark.sql.shuffle.partitions", Integer.toString(partitions));
+    spark.conf().set("spark.sql.files.maxPartitionBytes", Integer.toString(2_500_000 / partitions));
+    Dataset<Row> raw = MovieLensSource.read(spark, SparkTestSession.sharedData("ml-latest-small").toString(), "").interactions();
+    Dataset<Row> implicit = new ImplicitFeedback(new ImplicitConfig(ImplicitConfig.Mode.THRESHOLD, 3.0)).apply(raw.repartition(partitions)).kept();
+    Dataset<Row> filtered = new CoreKFilter(new CoreKConfig(5, 5, 50)).apply(implicit).kept();
+    IdIndex index = IdIndex.fit(filtered);
+    Dataset<Row> indexed = index.attach(filtered).cache();
+    int items = (int) index.items().count();
+    Map<String, Dataset<Row>> out = new LinkedHashMap<>();
+    out.put("items", index.items());
+    Dataset<Row> loo = new LeaveOneOutSplitter(true, 11).assign(indexed).cache();
+    out.put("leave-one-out", loo.select(Columns.USER_IDX, Columns.ITEM_IDX, Columns.SPLIT));
+    out.put("user-random", new UserRandomSplitter(0.8, 0.1, 11).assign(indexed).select(Columns.USER_IDX, Columns.ITEM_IDX, Columns.SPLIT));
+    Dataset<Row> lists = EvalNegativeSampler.positiveLists(indexed);
+    out.put("eval-negatives", new EvalNegativeSampler(99, 11).sample(loo.where("split = 'test'"), lists, items, "test")
+        .selectExpr(Columns.USER_IDX, "to_json(" + Columns.NEGATIVE_ITEMS + ") as items"));
+    Dataset<Row> train = loo.where("split = 'train'");
+    TrainNegativeSampler sampler = new TrainNegativeSampler(4, 0.0, 11);
+    out.put("train-negatives-0", sampler.sample(train, indexed, items, 0));
+    out.put("train-negatives-1", new TrainNegativeSampler(2, 0.75, 11).sample(train, indexed, items, 1));
+    return out;
+  }
 
   @Test
   void splitsAndNegativesDoNotDependOnPartitioning() {
     SparkSession spark = SparkTestSession.get();
-    String[] tables = {"split/interactions", "negatives/eval", "negatives/train/epoch=0", "negatives/train/epoch=1", "index/items"};
-    Dataset<?>[] reference = new Dataset<?>[tables.length];
     try {
-      for (int partitions : new int[] {1, 3, 17}) {
-        spark.conf().set("spark.sql.shuffle.partitions", Integer.toString(partitions));
-        spark.conf().set("spark.sql.files.maxPartitionBytes", Integer.toString(2_000_000 / partitions));
-        spark.conf().set("spark.sql.adaptive.enabled", "false");
-        PreparePipeline.Outcome o = new PreparePipeline(spark, ExperimentConfigLoader.load(Optional.empty(), List.of(
-            "dataset.format=movielens",
-            "dataset.path=" + SparkTestSession.sharedData("ml-latest-small").toAbsolutePath(),
-            "split.kind=user-random",
-            "negatives.train.epochs=2",
-            "run.id=p" + partitions,
-            "run.output=" + out.toAbsolutePath()))).run(Set.of(), false);
-        for (int t = 0; t < tables.length; t++) {
-          Dataset<Row> d = spark.read().parquet(o.runPath() + "/" + tables[t]);
-          if (tables[t].equals("negatives/eval")) {
-            d = d.selectExpr("user_idx", "split", "to_json(negative_items) as items");
-          }
-          if (reference[t] == null) {
-            reference[t] = d.cache();
-            continue;
-          }
-          Dataset<Row> ref = (Dataset<Row>) reference[t];
-          assertEquals(ref.count(), d.count(), tables[t] + " on " + partitions + " partitions");
-          assertEquals(0, ref.exceptAll(d).count(), tables[t] + " on " + partitions + " partitions");
-          assertEquals(0, d.exceptAll(ref).count(), tables[t] + " on " + partitions + " partitions");
+      spark.conf().set("spark.sql.adaptive.enabled", "false");
+      Map<String, List<Row>> reference = new LinkedHashMap<>();
+      prepare(spark, 1).forEach((name, d) -> reference.put(name, d.orderBy(d.columns()[0], d.columns()).collectAsList()));
+      for (int partitions : new int[] {3, 17}) {
+        for (Map.Entry<String, Dataset<Row>> e : prepare(spark, partitions).entrySet()) {
+          Dataset<Row> d = e.getValue();
+          List<Row> rows = d.orderBy(d.columns()[0], d.columns()).collectAsList();
+          assertEquals(reference.get(e.getKey()).size(), rows.size(), e.getKey() + " on " + partitions + " partitions");
+          assertEquals(reference.get(e.getKey()), rows, e.getKey() + " on " + partitions + " partitions");
         }
       }
     } finally {

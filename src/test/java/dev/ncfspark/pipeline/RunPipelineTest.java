@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The whole preparation on ml-100k: outputs, markers, manifest, reuse and stage-by-stage runs. */
-class PreparePipelineTest {
+class RunPipelineTest {
   @TempDir Path out;
 
   private ExperimentConfig config(String... extra) {
@@ -35,17 +35,17 @@ class PreparePipelineTest {
 
   @Test
   @SuppressWarnings("unchecked")
-  void fullRunThenReuseThenNewRunForNewConfig() throws Exception {
+  void preparationThenReuseThenOnlyTheChangedStage() throws Exception {
     SparkSession spark = SparkTestSession.get();
-    ExperimentConfig config = config();
-    PreparePipeline.Outcome first = new PreparePipeline(spark, config).run(Set.of(), false);
+    ExperimentConfig config = TestRuns.ml100k();
+    Set<String> prepare = Set.copyOf(RunPipeline.PREPARE);
+    RunPipeline.Outcome first = new RunPipeline(spark, config).run(prepare, true);
     assertEquals(Map.of("ingest", "ran", "filter", "ran", "index", "ran", "split", "ran", "negatives", "ran"), first.status());
     assertEquals(100_000, first.stats().get("ingest").rows());
     assertEquals(943, first.stats().get("filter").users());
     assertEquals(943, first.stats().get("index").users());
     Path run = Path.of(first.runPath().replace("file:", ""));
-    assertTrue(run.getFileName().toString().startsWith("ml-100k-"), run.toString());
-    for (String stage : PreparePipeline.stageNames()) {
+    for (String stage : RunPipeline.PREPARE) {
       assertTrue(Files.exists(run.resolve(stage).resolve("_SUCCESS")), stage);
     }
     assertTrue(Files.isDirectory(run.resolve("split/interactions/split=train")));
@@ -53,7 +53,7 @@ class PreparePipelineTest {
 
     Map<String, Object> manifest = Json.readMap(Files.readString(run.resolve("manifest.json")));
     List<Map<String, Object>> stages = (List<Map<String, Object>>) manifest.get("stages");
-    assertEquals(PreparePipeline.stageNames(), stages.stream().map(s -> s.get("name")).toList());
+    assertEquals(RunPipeline.PREPARE, stages.stream().map(s -> s.get("name")).toList());
     for (Map<String, Object> s : stages) {
       assertTrue(s.containsKey("rows") && s.containsKey("users") && s.containsKey("items") && s.containsKey("seconds"), s.toString());
     }
@@ -65,29 +65,40 @@ class PreparePipelineTest {
     Map<String, Object> negatives = (Map<String, Object>) stages.get(4).get("details");
     assertEquals(Map.of("test", 943, "validation", 943), negatives.get("eval_users"));
 
-    PreparePipeline.Outcome again = new PreparePipeline(spark, config).run(Set.of(), false);
+    RunPipeline.Outcome again = new RunPipeline(spark, config).run(prepare, false);
     assertTrue(again.status().values().stream().allMatch("reused"::equals), again.status().toString());
     assertEquals(first.runPath(), again.runPath());
 
-    ExperimentConfig other = config("negatives.eval.count=50");
-    assertNotEquals(PreparePipeline.runId(config), PreparePipeline.runId(other));
-    ExperimentConfig sameRunOtherNegatives = config("run.id=fixed", "negatives.eval.count=50");
-    new PreparePipeline(spark, config("run.id=fixed")).run(Set.of(), false);
-    PreparePipeline.Outcome changed = new PreparePipeline(spark, sameRunOtherNegatives).run(Set.of(), false);
+    assertNotEquals(RunPipeline.runId(config("negatives.eval.count=50")), RunPipeline.runId(config()),
+        "without run.id, a changed config is a new run");
+    RunPipeline.Outcome changed = new RunPipeline(spark, TestRuns.ml100k("negatives.eval.count=50")).run(prepare, false);
     assertEquals("reused", changed.status().get("split"));
     assertEquals("ran", changed.status().get("negatives"), "only the stage whose config changed is recomputed");
+    RunPipeline.Outcome back = new RunPipeline(spark, config).run(prepare, false);
+    assertEquals("ran", back.status().get("negatives"));
+  }
+
+  @Test
+  void theEmbeddedDefaultRunsOnGeneratedSyntheticData() {
+    ExperimentConfig config = ExperimentConfigLoader.load(Optional.empty(), List.of(
+        "dataset.synthetic.scale=0.001", "dataset.synthetic.dir=" + out.resolve("data"), "run.output=" + out.resolve("runs")));
+    RunPipeline.Outcome o = new RunPipeline(SparkTestSession.get(), config).run(Set.of(), false);
+    assertEquals(20_000, o.stats().get("ingest").rows(), "round(20,000,263 * 0.001) ratings");
+    assertEquals(138, o.stats().get("ingest").users());
+    assertTrue(RunPipeline.runId(config).startsWith("synthetic-0.001-"), RunPipeline.runId(config));
+    assertEquals(o.stats().get("filter").users(), ((Map<?, ?>) o.stats().get("negatives").details().get("eval_users")).get("test"));
   }
 
   @Test
   void aStageAloneNeedsItsUpstream() {
     SparkSession spark = SparkTestSession.get();
     IllegalStateException e = assertThrows(IllegalStateException.class,
-        () -> new PreparePipeline(spark, config("run.id=alone")).run(Set.of("split"), false));
+        () -> new RunPipeline(spark, config("run.id=alone")).run(Set.of("split"), false));
     assertTrue(e.getMessage().contains("stage ingest has no finished output"), e.getMessage());
-    PreparePipeline.Outcome ingest = new PreparePipeline(spark, config("run.id=alone")).run(Set.of("ingest"), false);
+    RunPipeline.Outcome ingest = new RunPipeline(spark, config("run.id=alone")).run(Set.of("ingest"), false);
     assertEquals(Map.of("ingest", "ran"), ingest.status());
-    PreparePipeline.Outcome filter = new PreparePipeline(spark, config("run.id=alone")).run(Set.of("filter"), false);
+    RunPipeline.Outcome filter = new RunPipeline(spark, config("run.id=alone")).run(Set.of("filter"), false);
     assertEquals(Map.of("ingest", "reused", "filter", "ran"), filter.status());
-    assertThrows(IllegalArgumentException.class, () -> new PreparePipeline(spark, config()).run(Set.of("train"), false));
+    assertThrows(IllegalArgumentException.class, () -> new RunPipeline(spark, config()).run(Set.of("train"), false));
   }
 }

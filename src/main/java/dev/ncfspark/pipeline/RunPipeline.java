@@ -18,28 +18,34 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The data-preparation job: ingest, filter, index, split, negatives, in that order, in one run
- * folder. A stage whose {@code _SUCCESS} marker holds the same fingerprint (its config sections,
+ * The job: ingest, filter, index, split, negatives (data preparation), then evaluate and report,
+ * in that order, in one run folder. A stage whose {@code _SUCCESS} marker holds the same fingerprint (its config sections,
  * the input checksums and the upstream fingerprints) is reused, not recomputed; a stage that runs
  * first deletes its folder and writes the marker last, so a half-written stage is never reused.
  */
-public final class PreparePipeline {
-  private static final Logger LOG = LoggerFactory.getLogger(PreparePipeline.class);
+public final class RunPipeline {
+  private static final Logger LOG = LoggerFactory.getLogger(RunPipeline.class);
   static final String MARKER = "_SUCCESS";
 
   /** The stages in pipeline order. */
-  static final List<PrepareStage> STAGES = List.of(
-      new IngestStage(), new FilterStage(), new IndexStage(), new SplitStage(), new NegativesStage());
+  static final List<PipelineStage> STAGES = List.of(
+      new IngestStage(), new FilterStage(), new IndexStage(), new SplitStage(), new NegativesStage(),
+      new EvaluateStage(), new ReportStage());
+
+  /** The data-preparation stages (the {@code prepare} command). */
+  public static final List<String> PREPARE = List.of("ingest", "filter", "index", "split", "negatives");
+  /** Baselines, evaluation and report (the {@code evaluate} command). */
+  public static final List<String> EVALUATE = List.of("evaluate", "report");
 
   /** Names of the stages, in order. */
   public static List<String> stageNames() {
-    return STAGES.stream().map(PrepareStage::name).toList();
+    return STAGES.stream().map(PipelineStage::name).toList();
   }
 
   private final SparkSession spark;
   private final ExperimentConfig config;
 
-  public PreparePipeline(SparkSession spark, ExperimentConfig config) {
+  public RunPipeline(SparkSession spark, ExperimentConfig config) {
     this.spark = spark;
     this.config = config;
   }
@@ -72,7 +78,10 @@ public final class PreparePipeline {
 
     Map<String, String> status = new LinkedHashMap<>();
     Map<String, StageStats> stats = new LinkedHashMap<>();
-    for (PrepareStage stage : STAGES) {
+    for (PipelineStage stage : STAGES) {
+      if (!only.isEmpty() && status.keySet().containsAll(only)) {
+        break;
+      }
       String fingerprint = fingerprint(stage, upstream);
       upstream = fingerprint;
       boolean wanted = only.isEmpty() || only.contains(stage.name());
@@ -89,7 +98,7 @@ public final class PreparePipeline {
             + run.path(stage.name()) + ": run it first (or run `prepare`)");
       }
       LOG.info("stage {}: running", stage.name());
-      run.delete(stage.name());
+      stage.outputs().forEach(run::delete);
       long start = System.nanoTime();
       StageStats s = stage.run(ctx).withSeconds((System.nanoTime() - start) / 1e9);
       Map<String, Object> marker = new LinkedHashMap<>();
@@ -103,9 +112,6 @@ public final class PreparePipeline {
       stats.put(stage.name(), s);
       manifest.stage(stage.name(), "ran", fingerprint, s);
       manifest.write(run);
-      if (!only.isEmpty() && stats.keySet().containsAll(only)) {
-        break;
-      }
     }
     manifest.write(run);
     return new Outcome(run.root(), status, stats);
@@ -134,7 +140,7 @@ public final class PreparePipeline {
     return base.replaceAll("[^A-Za-z0-9._-]", "_");
   }
 
-  private String fingerprint(PrepareStage stage, String upstream) {
+  private String fingerprint(PipelineStage stage, String upstream) {
     StringBuilder text = new StringBuilder(stage.name()).append('\n').append(upstream);
     for (String section : stage.configSections()) {
       text.append('\n').append(section).append('=').append(config.sectionJson(section));

@@ -1,0 +1,34 @@
+package dev.ncfspark.pipeline;
+
+import java.util.List;
+
+/**
+ * One data-preparation stage: reads its upstream outputs from the run folder, writes its own
+ * Parquet outputs under {@code <run>/<name>/}, returns its statistics. I/O happens here; the
+ * transformations are the Dataset-in, Dataset-out classes of {@code dev.ncfspark.data}.
+ */
+abstract class PipelineStage {
+  private final String name;
+  private final List<String> configSections;
+
+  /** {@code configSections}: config paths whose values change this stage's output (part of its fingerprint). */
+  PipelineStage(String name, String... configSections) {
+    this.name = name;
+    this.configSections = List.of(configSections);
+  }
+
+  final String name() {
+    return name;
+  }
+
+  final List<String> configSections() {
+    return configSections;
+  }
+
+  /** Folders of the run this stage writes (deleted before it runs); its own folder by default. */
+  List<String> outputs() {
+    return List.of(name);
+  }
+
+  abstract StageStats run(StageContext ctx);
+}

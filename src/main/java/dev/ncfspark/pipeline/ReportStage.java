@@ -1,0 +1,98 @@
+package dev.ncfspark.pipeline;
+
+import dev.ncfspark.io.Json;
+import dev.ncfspark.report.CurvePoint;
+import dev.ncfspark.report.MetricValue;
+import dev.ncfspark.report.ReportInput;
+import dev.ncfspark.report.ReportWriter;
+import dev.ncfspark.report.SignificanceTest;
+import dev.ncfspark.report.StageSummary;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Stage 7: the readable report ({@code report/index.html}, {@code report/report.md}, charts in
+ * {@code report/plots/}) from the run's metrics, significance tests, timings, stage statistics
+ * and configuration. Rendered in a local temporary folder, then copied into the run (local or S3).
+ */
+final class ReportStage extends PipelineStage {
+  static final String NAME = "report";
+
+  ReportStage() {
+    super(NAME);
+  }
+
+  @Override
+  @SuppressWarnings("unchecked")
+  StageStats run(StageContext ctx) {
+    List<MetricValue> metrics = new ArrayList<>();
+    for (Object o : Json.readList(ctx.run().readText(EvaluateStage.METRICS_JSON).orElseThrow())) {
+      Map<String, Object> m = (Map<String, Object>) o;
+      metrics.add(new MetricValue((String) m.get("model"), label((String) m.get("protocol"), (String) m.get("metric")),
+          m.get("cutoff") == null ? null : ((Number) m.get("cutoff")).intValue(), number(m.get("value"))));
+    }
+    List<StageSummary> stages = new ArrayList<>();
+    for (PipelineStage stage : RunPipeline.STAGES) {
+      if (stage == this || stage.name().equals(EvaluateStage.NAME)) {
+        continue;
+      }
+      ctx.run().readText(stage.name() + "/" + RunPipeline.MARKER).ifPresent(text -> {
+        StageStats s = StageStats.fromMap((Map<String, Object>) Json.readMap(text).get("stats"));
+        stages.add(new StageSummary(stage.name(), s.rows(), s.users(), s.items(), s.seconds()));
+      });
+    }
+    List<SignificanceTest> tests = new ArrayList<>();
+    for (Object o : Json.readList(ctx.run().readText(EvaluateStage.SIGNIFICANCE).orElse("[]"))) {
+      Map<String, Object> m = (Map<String, Object>) o;
+      tests.add(new SignificanceTest((String) m.get("model_a"), (String) m.get("model_b"), (String) m.get("metric"),
+          m.get("cutoff") == null ? null : ((Number) m.get("cutoff")).intValue(), ((Number) m.get("users")).longValue(),
+          number(m.get("mean_a")), number(m.get("mean_b")), number(m.get("t_test_p")), number(m.get("wilcoxon_p"))));
+    }
+    Map<String, Double> seconds = new LinkedHashMap<>();
+    Json.readMap(ctx.run().readText(EvaluateStage.TIMINGS).orElse("{}"))
+        .forEach((model, t) -> seconds.put(model, number(((Map<String, Object>) t).get("total_seconds"))));
+    List<CurvePoint> curves = new ArrayList<>();
+    ReportInput input = new ReportInput(RunPipeline.runId(ctx.config()), RunPipeline.datasetName(ctx.config().dataset()),
+        ctx.config().split().kind().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'), protocol(ctx),
+        metrics, stages, curves, tests, seconds, ctx.config().toJson());
+    try {
+      Path local = Files.createTempDirectory("ncf-report");
+      ReportWriter.write(input, local);
+      ctx.run().copyFromLocal(local, NAME);
+      long files;
+      try (var walk = Files.walk(local)) {
+        files = walk.filter(Files::isRegularFile).count();
+      }
+      Map<String, Object> details = new LinkedHashMap<>();
+      details.put("files", files);
+      details.put("index", ctx.run().path(NAME + "/index.html"));
+      return new StageStats(metrics.size(), 0, 0, 0, details);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write the report", e);
+    }
+  }
+
+  private static String protocol(StageContext ctx) {
+    String split = ctx.config().split().kind().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+    return split + ", " + ctx.config().negatives().evalCount() + " sampled negatives per test user"
+        + (ctx.config().evaluation().fullRanking() ? "; full ranking over unseen items" : "");
+  }
+
+  /** Report column names: sampled metrics as they are, full-ranking ones marked. */
+  static String label(String protocol, String metric) {
+    return EvaluateStage.FULL.equals(protocol) ? metric + " (full)" : metric;
+  }
+
+  private static double number(Object o) {
+    if (o instanceof Number n) {
+      return n.doubleValue();
+    }
+    return o == null ? Double.NaN : Double.parseDouble(o.toString());
+  }
+}

@@ -1,0 +1,75 @@
+package dev.ncfspark.pipeline;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.ncfspark.SparkTestSession;
+import dev.ncfspark.io.Json;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The evaluation half on real data: ml-100k, all ratings as positives, core-5, leave-one-out,
+ * 99 negatives, fixed seed. ALS must beat MostPop, MostPop must beat Random (HR@10 about 0.10 by
+ * construction); outputs (metrics, recommendations, report) are all there.
+ */
+class EvaluateOnMl100kTest {
+  private static RunPipeline.Outcome outcome;
+  private static Map<String, Double> metrics;
+
+  @BeforeAll
+  @SuppressWarnings("unchecked")
+  static void run() throws Exception {
+    outcome = new RunPipeline(SparkTestSession.get(),
+        TestRuns.ml100k("models.enabled=[most-pop, random, als, als-explicit, global-mean, frequency-random-rating]")).run(Set.of(), false);
+    metrics = new HashMap<>();
+    Path run = Path.of(outcome.runPath().replace("file:", ""));
+    for (Object o : Json.readList(Files.readString(run.resolve("metrics.json")))) {
+      Map<String, Object> m = (Map<String, Object>) o;
+      metrics.put(m.get("model") + "/" + m.get("protocol") + "/" + m.get("metric") + "@" + m.get("cutoff"), ((Number) m.get("value")).doubleValue());
+    }
+  }
+
+  @Test
+  void alsBeatsMostPopBeatsRandom() {
+    double random = metrics.get("random/sampled/HR@10");
+    double pop = metrics.get("most-pop/sampled/HR@10");
+    double als = metrics.get("als/sampled/HR@10");
+    assertTrue(random > 0.06 && random < 0.14, "Random HR@10 is about 10/100: " + random);
+    assertTrue(pop > random + 0.15, "MostPop " + pop + " vs Random " + random);
+    assertTrue(als > pop + 0.03, "ALS " + als + " vs MostPop " + pop);
+    assertTrue(metrics.get("als/sampled/NDCG@10") > metrics.get("most-pop/sampled/NDCG@10"));
+    assertTrue(metrics.get("als/full/Recall@10") > metrics.get("random/full/Recall@10"));
+    assertTrue(metrics.get("als-explicit/rating/RMSE@null") < metrics.get("global-mean/rating/RMSE@null") + 0.05);
+    assertTrue(metrics.get("frequency-random-rating/rating/RMSE@null") > metrics.get("global-mean/rating/RMSE@null"));
+  }
+
+  @Test
+  @SuppressWarnings("unchecked")
+  void outputsAreComplete() throws Exception {
+    SparkSession spark = SparkTestSession.get();
+    Path run = Path.of(outcome.runPath().replace("file:", ""));
+    Dataset<Row> m = spark.read().parquet(run.resolve("metrics").toString());
+    assertEquals(List.of("run_id", "dataset", "split", "protocol", "metric", "cutoff", "value", "users", "model"), List.of(m.columns()));
+    Dataset<Row> recs = spark.read().parquet(run.resolve("recommendations").toString());
+    assertEquals(0, recs.groupBy("model", "user").count().where("count <> 10").count(), "10 recommendations per user and model");
+    assertEquals(300, recs.where("model = 'als'").select("user").distinct().count());
+    List<Map<String, Object>> tests = (List<Map<String, Object>>) (List<?>) Json.readList(Files.readString(run.resolve("evaluate/significance.json")));
+    Map<String, Object> alsVsPop = tests.stream().filter(t -> t.get("model_a").equals("als")).findFirst().orElseThrow();
+    assertTrue(((Number) alsVsPop.get("t_test_p")).doubleValue() < 0.05, alsVsPop.toString());
+    String html = Files.readString(run.resolve("report/index.html"));
+    assertTrue(html.contains("<td>als</td>") && html.contains("most-pop"), "the report lists the models");
+    String md = Files.readString(run.resolve("report/report.md"));
+    assertTrue(md.contains("HR@10") && md.contains("| als |"), md.substring(0, Math.min(2000, md.length())));
+    assertTrue(Files.list(run.resolve("report/plots")).anyMatch(p -> p.toString().endsWith(".png")));
+  }
+}
