@@ -39,7 +39,8 @@ final class ReportStage extends PipelineStage {
     }
     List<StageSummary> stages = new ArrayList<>();
     for (PipelineStage stage : RunPipeline.STAGES) {
-      if (stage == this || stage.name().equals(EvaluateStage.NAME)) {
+      // the stages whose output is an interactions table (rows, users, items of interactions)
+      if (!List.of(IngestStage.NAME, FilterStage.NAME, SplitStage.NAME).contains(stage.name())) {
         continue;
       }
       ctx.run().readText(stage.name() + "/" + RunPipeline.MARKER).ifPresent(text -> {

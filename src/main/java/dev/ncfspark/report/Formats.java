@@ -74,6 +74,14 @@ final class Formats {
         return Double.isNaN(value) ? "NaN" : value > 0 ? "Infinity" : "-Infinity";
     }
 
+    /**
+     * Descriptive metrics (a recommendation list's mean popularity) have no better direction: no
+     * value of their column is marked best.
+     */
+    static boolean descriptive(String metric) {
+        return metric.toUpperCase(Locale.ROOT).startsWith("MEANPOPULARITY");
+    }
+
     /** Error metrics (RMSE, MAE and any metric whose name starts with either, in any case) are lower-is-better. */
     static boolean lowerIsBetter(String metric) {
         String upper = metric.toUpperCase(Locale.ROOT);

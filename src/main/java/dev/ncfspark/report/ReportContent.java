@@ -86,6 +86,33 @@ final class ReportContent {
             blocks.add(Doc.Para.of("No metrics were computed."));
             return;
         }
+        // one table per protocol, each with only the models that have values in it
+        Map<String, Map<Column, Map<String, Double>>> groups = new LinkedHashMap<>();
+        for (String group : List.of("Sampled ranking", "Full ranking", "Rating prediction", "Other")) {
+            groups.put(group, new LinkedHashMap<>());
+        }
+        byColumn.forEach((column, values) -> groups.get(group(column.metric())).put(column, values));
+        groups.values().removeIf(Map::isEmpty);
+        for (Map.Entry<String, Map<Column, Map<String, Double>>> g : groups.entrySet()) {
+            if (groups.size() > 1) {
+                blocks.add(new Doc.Heading(3, g.getKey()));
+            }
+            metricsGroupTable(g.getValue());
+        }
+    }
+
+    /** The table group of a metric column: full-ranking labels end in "(full)", RMSE/MAE are rating errors. */
+    static String group(String metric) {
+        if (metric.endsWith("(full)")) {
+            return "Full ranking";
+        }
+        if (Formats.lowerIsBetter(metric)) {
+            return "Rating prediction";
+        }
+        return metric.startsWith("HR") || metric.startsWith("NDCG") || metric.startsWith("MRR") ? "Sampled ranking" : "Other";
+    }
+
+    private void metricsGroupTable(Map<Column, Map<String, Double>> byColumn) {
         TreeSet<String> models = new TreeSet<>(Formats.NAME_ORDER);
         byColumn.values().forEach(m -> models.addAll(m.keySet()));
 
@@ -96,7 +123,8 @@ final class ReportContent {
             Column column = e.getKey();
             headers.add(column.cutoff() == null ? new Doc.Header(column.label(), true)
                     : new Doc.Header(column.label(), true, column.metric(), "@" + column.cutoff()));
-            best.put(e.getKey(), best(e.getValue().values(), Formats.lowerIsBetter(e.getKey().metric())));
+            best.put(e.getKey(), Formats.descriptive(column.metric()) ? null
+                    : best(e.getValue().values(), Formats.lowerIsBetter(column.metric())));
         }
         List<List<Doc.Cell>> rows = new ArrayList<>();
         for (String model : models) {
@@ -116,7 +144,8 @@ final class ReportContent {
             rows.add(row);
         }
         blocks.add(new Doc.Table(headers, rows, "Best value of each column in bold (ties all bold, compared as "
-                + "shown, to 4 decimals): higher is better, except for RMSE and MAE, where lower is better."));
+                + "shown, to 4 decimals): higher is better, except for RMSE and MAE, where lower is better; "
+                + "MeanPopularity describes the lists and has no best value."));
     }
 
     /** The best displayed value of a column, or null when it has no finite value. */

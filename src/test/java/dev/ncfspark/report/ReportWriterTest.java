@@ -59,21 +59,23 @@ class ReportWriterTest {
                 new MetricValue("C", "MAE", null, 0.6));
         Path html = ReportWriter.write(metricsOnly(m), dir);
         String md = read(dir.resolve("report.md"));
-        assertTrue(md.contains("| Model | HR@10 | NDCG@10 | MAE | RMSE |\n| :--- | ---: | ---: | ---: | ---: |\n"
-                + "| A | 0.5000 | **0.1234** | 0.7000 | **0.8000** |\n"
-                + "| B | **0.7000** | **0.1234** | **0.6000** | 0.9000 |\n"
-                + "| C | **0.7000** | 0.1000 | **0.6000** | 0.8500 |\n"), md);
+        // ranking and rating metrics are separate tables, each bolding its own best values
+        assertTrue(md.contains("### Sampled ranking\n\n| Model | HR@10 | NDCG@10 |\n| :--- | ---: | ---: |\n"
+                + "| A | 0.5000 | **0.1234** |\n"
+                + "| B | **0.7000** | **0.1234** |\n"
+                + "| C | **0.7000** | 0.1000 |\n"), md);
+        assertTrue(md.contains("### Rating prediction\n\n| Model | MAE | RMSE |\n| :--- | ---: | ---: |\n"
+                + "| A | 0.7000 | **0.8000** |\n"
+                + "| B | **0.6000** | 0.9000 |\n"
+                + "| C | **0.6000** | 0.8500 |\n"), md);
         String h = read(html);
         // HTML groups the cutoffs of a metric under one header; metrics without cutoff span both header rows
         assertTrue(h.contains("<thead><tr><th rowspan=\"2\">Model</th><th class=\"group\" colspan=\"1\">HR</th>"
-                + "<th class=\"group\" colspan=\"1\">NDCG</th><th rowspan=\"2\" class=\"num\">MAE</th>"
-                + "<th rowspan=\"2\" class=\"num\">RMSE</th></tr>\n"
+                + "<th class=\"group\" colspan=\"1\">NDCG</th></tr>\n"
                 + "<tr><th class=\"num sub\">@10</th><th class=\"num sub\">@10</th></tr></thead>"), h);
         assertTrue(h.contains("<tr><td>A</td><td class=\"num\">0.5000</td>"
-                + "<td class=\"num\"><strong>0.1234</strong></td><td class=\"num\">0.7000</td>"
-                + "<td class=\"num\"><strong>0.8000</strong></td></tr>"), h);
-        assertTrue(h.contains("<tr><td>B</td><td class=\"num\"><strong>0.7000</strong></td>"
-                + "<td class=\"num\"><strong>0.1234</strong></td><td class=\"num\"><strong>0.6000</strong></td>"
+                + "<td class=\"num\"><strong>0.1234</strong></td></tr>"), h);
+        assertTrue(h.contains("<tr><td>B</td><td class=\"num\"><strong>0.6000</strong></td>"
                 + "<td class=\"num\">0.9000</td></tr>"), h);
     }
 
@@ -85,8 +87,8 @@ class ReportWriterTest {
                 new MetricValue("B", "RMSE_rating", null, 1.2), new MetricValue("C", "RMSE_rating", null, 0.9));
         ReportWriter.write(metricsOnly(m), dir);
         String md = read(dir.resolve("report.md"));
-        assertTrue(md.contains("| A | NaN | -Infinity |\n| B | **0.1000** | 1.2000 |\n| C | — | **0.9000** |\n"),
-                md);
+        assertTrue(md.contains("| A | NaN |\n| B | **0.1000** |\n"), md);
+        assertTrue(md.contains("| A | -Infinity |\n| B | 1.2000 |\n| C | **0.9000** |\n"), md);
     }
 
     @Test
