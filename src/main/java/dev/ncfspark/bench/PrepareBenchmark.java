@@ -142,7 +142,7 @@ public final class PrepareBenchmark {
     String stamp = r.get("date").toString().replace(":", "").replaceAll("\\..*", "");
     Files.writeString(dir.resolve("prepare-" + stamp + ".json"), Json.write(r));
     StringBuilder md = new StringBuilder("# bench-prepare " + r.get("date") + "\n\n");
-    md.append(String.format(Locale.ROOT, "master %s, %s cores, heap %.1f GiB, peak RSS %.2f GiB, peak heap %.2f GiB%n%n",
+    md.append(String.format(Locale.ROOT, "master %s, %s cores, max heap %.1f GiB, peak RSS %.2f GiB, sum of per-pool heap peaks %.2f GiB (an upper bound)%n%n",
         r.get("master"), r.get("cores"), (Double) r.get("max_heap_gib"), (Double) r.get("peak_rss_gib"), (Double) r.get("peak_heap_gib")));
     Map<String, Object> b = (Map<String, Object>) r.get("baseline");
     if (b != null) {
