@@ -151,10 +151,12 @@ final class EvaluateStage extends PipelineStage {
     ctx.run().writeText(TIMINGS, Json.write(timings));
     details.put("models", models.enabled());
     details.put("timings", timings);
+    // counted while the test split is still cached
+    long testUsers = test.select(Columns.USER_IDX).distinct().count();
     train.unpersist();
     test.unpersist();
     testCandidates.unpersist();
-    return new StageStats(metricRows.size(), test.select(Columns.USER_IDX).distinct().count(), catalogue, 0, details);
+    return new StageStats(metricRows.size(), testUsers, catalogue, 0, details);
   }
 
   private PairScorer fitRanking(StageContext ctx, String model, ModelsConfig models, Dataset<Row> train, MostPopular popularity,
