@@ -1,0 +1,88 @@
+package dev.ncfspark.data.ingest;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.length;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.split;
+import static org.apache.spark.sql.functions.trim;
+
+import dev.ncfspark.config.DatasetConfig.GenericConfig.IdType;
+import dev.ncfspark.data.Columns;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Pattern;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * Parses a delimited interactions file into the canonical columns with Spark SQL built-ins,
+ * keeping for every line its file, line number, text and, when it does not parse, the reason
+ * (which column, what was expected, what was found). Blank lines carry no data and are skipped.
+ */
+final class DelimitedInteractionParser {
+  private DelimitedInteractionParser() {}
+
+  static Dataset<Row> parse(SparkSession spark, String file, DelimitedLayout layout) {
+    Dataset<Row> lines = LineNumberedText.read(spark, file)
+        .where(length(trim(col(LineNumberedText.VALUE))).gt(0));
+    if (layout.hasHeader()) {
+      lines = lines.where(col(LineNumberedText.LINE).gt(1));
+    }
+    Dataset<Row> fields = lines.select(
+        col(LineNumberedText.LINE),
+        col(LineNumberedText.VALUE),
+        split(col(LineNumberedText.VALUE), Pattern.quote(layout.separator()), -1).as("f"));
+
+    String idType = layout.idType() == IdType.LONG ? "bigint" : "string";
+    String user = TypedParse.field("f", layout.userField());
+    String item = TypedParse.field("f", layout.itemField());
+    String rating = layout.ratingField() < 0 ? "'1.0'" : TypedParse.field("f", layout.ratingField());
+    String timestamp = layout.timestampField() < 0 ? "'0'" : TypedParse.field("f", layout.timestampField());
+
+    Dataset<Row> typed = fields.selectExpr(
+        "line", "value",
+        "size(f) as n_fields",
+        user + " as raw_user", item + " as raw_item", rating + " as raw_rating", timestamp + " as raw_timestamp",
+        castId(user, idType) + " as " + Columns.USER,
+        castId(item, idType) + " as " + Columns.ITEM,
+        TypedParse.tryCast(rating, "double") + " as " + Columns.RATING,
+        layout.timestampFormat().parseSql(timestamp) + " as " + Columns.TIMESTAMP);
+
+    List<String> checks = new ArrayList<>();
+    String countCheck = layout.fieldCount() > 0 ? "n_fields <> " + layout.fieldCount() : "n_fields < " + minFields(layout);
+    String expectedCount = layout.fieldCount() > 0 ? "expected " + layout.fieldCount() : "expected at least " + minFields(layout);
+    checks.add("WHEN " + countCheck + " THEN concat(" + TypedParse.quote(expectedCount + " fields separated by '" + layout.printableSeparator() + "'")
+        + ", ', found ', n_fields, ' in ', " + TypedParse.quote("'") + ", substr(value, 1, 80), " + TypedParse.quote("'") + ")");
+    checks.add(columnCheck(layout, layout.userField(), "raw_user", Columns.USER, layout.idType() == IdType.LONG ? "an integer id" : "a non-empty id"));
+    checks.add(columnCheck(layout, layout.itemField(), "raw_item", Columns.ITEM, layout.idType() == IdType.LONG ? "an integer id" : "a non-empty id"));
+    if (layout.ratingField() >= 0) {
+      checks.add(columnCheck(layout, layout.ratingField(), "raw_rating", "isnan(coalesce(" + Columns.RATING + ", double('NaN')))", "a number"));
+    }
+    if (layout.timestampField() >= 0) {
+      checks.add(columnCheck(layout, layout.timestampField(), "raw_timestamp", Columns.TIMESTAMP, layout.timestampFormat().expectation()));
+    }
+    String reason = "CASE " + String.join(" ", checks) + " END";
+
+    return typed.selectExpr(
+            Columns.USER, Columns.ITEM, Columns.RATING, Columns.TIMESTAMP,
+            "line", "value as content", reason + " as " + Columns.REASON)
+        .withColumn(IngestResult.FILE, lit(file))
+        .select(IngestResult.PARSED_COLUMNS);
+  }
+
+  private static String castId(String fieldExpr, String idType) {
+    return idType.equals("string") ? "nullif(" + fieldExpr + ", '')" : TypedParse.tryCast(fieldExpr, idType);
+  }
+
+  private static int minFields(DelimitedLayout layout) {
+    return 1 + Math.max(Math.max(layout.userField(), layout.itemField()), Math.max(layout.ratingField(), layout.timestampField()));
+  }
+
+  /** A CASE branch: the parsed column is null (or the given condition holds) -> which column, what was expected, what was found. */
+  private static String columnCheck(DelimitedLayout layout, int field, String rawColumn, String parsedOrCondition, String expected) {
+    String condition = parsedOrCondition.contains("(") ? parsedOrCondition : parsedOrCondition + " IS NULL";
+    String label = "column " + (field + 1) + " (" + layout.fieldName(field) + "): expected " + expected + ", found '";
+    return "WHEN " + condition + " THEN concat(" + TypedParse.quote(label) + ", coalesce(" + rawColumn + ", ''), " + TypedParse.quote("'") + ")";
+  }
+}
