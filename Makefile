@@ -5,12 +5,14 @@ SPARK_CP := target/spark-classpath.txt
 SOURCES  := $(shell find src/main conf -type f 2>/dev/null) pom.xml
 # Extra arguments for the job, e.g. make run ARGS="--set filter.user-k=20"
 ARGS     ?=
+# make run trains NeuMF for 3 epochs so that it ends in minutes; RUN_ARGS= gives the paper's 20.
+RUN_ARGS ?= --set models.ncf.epochs=3
 
-.PHONY: run test package bench-prepare clean
+.PHONY: run test package bench-prepare bench-train gpu-check cluster-test rapids-explain clean
 
-## Build, then run the whole preparation on the embedded defaults (synthetic data, local[*]).
+## Build, then run the whole job on the embedded defaults (synthetic data, local[*]).
 run: package
-	NCF_LOCAL_SUBMIT=$${NCF_LOCAL_SUBMIT-1} jobs/run.sh --properties-file conf/spark-local.properties -- $(ARGS)
+	NCF_LOCAL_SUBMIT=$${NCF_LOCAL_SUBMIT-1} jobs/run.sh --properties-file conf/spark-local.properties -- $(RUN_ARGS) $(ARGS)
 
 ## The test suite (JUnit 5 on a shared local[2] SparkSession).
 test:
@@ -30,6 +32,48 @@ $(SPARK_CP): pom.xml
 bench-prepare: package
 	NCF_LOCAL_SUBMIT=1 NCF_DRIVER_MEMORY=$${NCF_DRIVER_MEMORY-18g} NCF_MAIN_CLASS=dev.ncfspark.bench.PrepareBenchmark \
 	  jobs/submit.sh --master 'local[2]' --properties-file conf/spark-local.properties -- $(ARGS)
+
+## Spark standalone cluster on loopback (1 master, 2 workers, each its own JVM): the Airflow DAG's
+## submissions through jobs/submit.sh, compared with a local run; then one executor killed with
+## kill -9 in the middle of a stage. About 16 minutes; not part of `make test`.
+## NeuMF training throughput at ML-20M size: single-JVM fit (baseline) against the Spark path;
+## writes bench/results/train-*.json and .md. ARGS="200": minibatches per measurement.
+bench-train: package
+	NCF_LOCAL_SUBMIT=1 NCF_DRIVER_MEMORY=$${NCF_DRIVER_MEMORY-12g} NCF_MAIN_CLASS=dev.ncfspark.bench.TrainBenchmark \
+	  jobs/submit.sh --master 'local[2]' --properties-file conf/spark-local.properties -- $(ARGS)
+
+## Resolve the gpu profile's dependency graph (nd4j-cuda-11.6) without a GPU or its 600 MB jars.
+gpu-check:
+	$(MVN) -q -Pgpu dependency:tree -Dexcludes=org.apache.spark -DoutputFile=target/gpu-dependencies.txt
+	grep -q 'nd4j-cuda-11.6:jar:linux-x86_64:1.0.0-M2.1' target/gpu-dependencies.txt
+	! grep -q 'nd4j-native' target/gpu-dependencies.txt
+	@echo "gpu profile resolves: nd4j-cuda-11.6 1.0.0-M2.1, no nd4j-native (target/gpu-dependencies.txt)"
+
+cluster-test: package
+	$(MVN) test -Dtest=StandaloneClusterTest -Dsurefire.failIfNoSpecifiedTests=false -Dncf.clusterTest=true
+
+## RAPIDS Accelerator in explain-only mode on the preparation stages (no GPU needed): which operators
+## would stay on the CPU and why -> bench/results/rapids-explain-*.txt. Not part of `make test`:
+## the plugin jar (about 600 MB) is fetched once, non-transitively (its parent POM is not published).
+RAPIDS_VERSION := 25.04.0
+RAPIDS_JAR     := target/rapids/rapids-4-spark_2.12-$(RAPIDS_VERSION).jar
+rapids-explain: package $(RAPIDS_JAR)
+	bench/rapids-explain.sh $(RAPIDS_JAR) $(ARGS)
+
+# The jar's POM names a parent (rapids-4-spark-jdk-profiles_2.12) that is not published, so Maven
+# cannot read its descriptor, even for a non-transitive copy. An empty stand-in for that parent is
+# installed into a local repository of its own (target/rapids/m2: the user's ~/.m2 is not touched),
+# then the jar alone is copied from Maven Central.
+RAPIDS_M2      := $(CURDIR)/target/rapids/m2
+$(RAPIDS_JAR):
+	mkdir -p target/rapids
+	printf '%s\n' '<project xmlns="http://maven.apache.org/POM/4.0.0"><modelVersion>4.0.0</modelVersion>' \
+	  '<groupId>com.nvidia</groupId><artifactId>rapids-4-spark-jdk-profiles_2.12</artifactId>' \
+	  '<version>$(RAPIDS_VERSION)</version><packaging>pom</packaging></project>' > target/rapids/parent-stand-in.pom
+	$(MVN) -q install:install-file -Dmaven.repo.local=$(RAPIDS_M2) -Dfile=target/rapids/parent-stand-in.pom \
+	  -DpomFile=target/rapids/parent-stand-in.pom -Dpackaging=pom
+	$(MVN) -q dependency:copy -Dmaven.repo.local=$(RAPIDS_M2) -Dartifact=com.nvidia:rapids-4-spark_2.12:$(RAPIDS_VERSION) \
+	  -Dtransitive=false -DoutputDirectory=target/rapids
 
 clean:
 	$(MVN) -q clean

@@ -113,7 +113,7 @@ public final class PrepareBenchmark {
   }
 
   /** VmHWM of this JVM (driver and executors in local mode), from /proc. */
-  private static double peakRssGib() {
+  static double peakRssGib() {
     try {
       for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
         if (line.startsWith("VmHWM:")) {
@@ -126,7 +126,7 @@ public final class PrepareBenchmark {
     return -1;
   }
 
-  private static double peakHeapGib() {
+  static double peakHeapGib() {
     long sum = 0;
     for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
       if (pool.getType() == MemoryType.HEAP && pool.getPeakUsage() != null) {

@@ -2,6 +2,7 @@ package dev.ncfspark.cli;
 
 import dev.ncfspark.pipeline.RunPipeline;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -13,11 +14,20 @@ import picocli.CommandLine.Option;
 final class EvaluateCommand implements Callable<Integer> {
   @Mixin ExperimentOptions experiment;
 
+  @Option(names = "--stages", split = ",", paramLabel = "STAGE",
+      description = "Only these stages (one Airflow task each): evaluate,report. Default: both.")
+  List<String> stages = List.of();
+
   @Option(names = "--force", description = "Recompute even if finished with the same config.")
   boolean force;
 
   @Override
   public Integer call() {
-    return PrepareCommand.runStages(experiment.load(), new LinkedHashSet<>(RunPipeline.EVALUATE), force);
+    for (String s : stages) {
+      if (!RunPipeline.EVALUATE.contains(s)) {
+        throw new IllegalArgumentException("evaluate --stages: '" + s + "' is not one of " + RunPipeline.EVALUATE);
+      }
+    }
+    return PrepareCommand.runStages(experiment.load(), new LinkedHashSet<>(stages.isEmpty() ? RunPipeline.EVALUATE : stages), force);
   }
 }

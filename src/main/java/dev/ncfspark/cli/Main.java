@@ -14,7 +14,7 @@ import picocli.CommandLine.Command;
 @Command(name = "ncf-spark", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
     description = "Neural Collaborative Filtering on Apache Spark.",
     subcommands = {RunCommand.class, PrepareCommand.class, EvaluateCommand.class, StageCommand.Ingest.class, StageCommand.Filter.class, StageCommand.Index.class,
-        StageCommand.Split.class, StageCommand.Negatives.class, GenerateCommand.class, DownloadCommand.class, ConfigCommand.class})
+        StageCommand.Split.class, StageCommand.Negatives.class, StageCommand.Train.class, GenerateCommand.class, DownloadCommand.class, ConfigCommand.class})
 public final class Main {
 
   public static void main(String[] args) {

@@ -6,7 +6,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-/** One preparation stage alone; the stages before it must be finished in the same run folder. */
+/** One stage alone; the stages before it must be finished in the same run folder. */
 abstract class StageCommand implements Callable<Integer> {
   @Mixin ExperimentOptions experiment;
 
@@ -57,6 +57,15 @@ abstract class StageCommand implements Callable<Integer> {
     @Override
     String stage() {
       return "negatives";
+    }
+  }
+
+  @Command(name = "train", mixinStandardHelpOptions = true,
+      description = "Train the enabled NCF models (GMF, MLP, NeuMF) on the executors -> train/ (models, embeddings, curves).")
+  static final class Train extends StageCommand {
+    @Override
+    String stage() {
+      return "train";
     }
   }
 }

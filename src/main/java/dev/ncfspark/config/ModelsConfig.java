@@ -5,10 +5,13 @@ import com.typesafe.config.ConfigException;
 import java.util.List;
 import java.util.Set;
 
-/** Which baseline models the evaluate stage fits, and their hyper-parameters. */
-public record ModelsConfig(List<String> enabled, Als als, AlsExplicit alsExplicit) {
+/**
+ * Which models the run trains and evaluates, and their hyper-parameters: the baselines (fitted by
+ * the evaluate stage) and the NCF models (trained by the train stage).
+ */
+public record ModelsConfig(List<String> enabled, Als als, AlsExplicit alsExplicit, NcfConfig ncf) {
   /** Ranking models (scored by the ranking protocols). */
-  public static final Set<String> RANKING = Set.of("most-pop", "random", "als");
+  public static final Set<String> RANKING = Set.of("most-pop", "random", "als", "gmf", "mlp", "neumf");
   /** Rating models (RMSE/MAE). */
   public static final Set<String> RATING = Set.of("als-explicit", "global-mean", "majority-rating", "random-rating", "frequency-random-rating");
 
@@ -17,6 +20,11 @@ public record ModelsConfig(List<String> enabled, Als als, AlsExplicit alsExplici
 
   /** Explicit ALS for rating prediction. */
   public record AlsExplicit(int rank, double regParam, int maxIter) {}
+
+  /** The enabled NCF models, in training order. */
+  public List<String> enabledNcf() {
+    return NcfConfig.MODELS.stream().filter(enabled::contains).toList();
+  }
 
   static ModelsConfig from(Config c) {
     List<String> enabled = c.getStringList("enabled");
@@ -32,6 +40,6 @@ public record ModelsConfig(List<String> enabled, Als als, AlsExplicit alsExplici
     Config e = c.getConfig("als-explicit");
     AlsExplicit explicit = new AlsExplicit(ConfigValues.intAtLeast(e, "rank", 1), ConfigValues.doubleIn(e, "reg-param", 0, 1e6),
         ConfigValues.intAtLeast(e, "max-iter", 1));
-    return new ModelsConfig(List.copyOf(enabled), als, explicit);
+    return new ModelsConfig(List.copyOf(enabled), als, explicit, NcfConfig.from(c.getConfig("ncf")));
   }
 }

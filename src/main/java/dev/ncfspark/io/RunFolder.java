@@ -48,6 +48,11 @@ public final class RunFolder {
   }
 
   public Optional<String> readText(String relative) {
+    return readBytes(relative).map(b -> new String(b, StandardCharsets.UTF_8));
+  }
+
+  /** The whole content of a (small) file, or empty when it does not exist. */
+  public Optional<byte[]> readBytes(String relative) {
     Path p = new Path(root, relative);
     try {
       FileSystem fs = p.getFileSystem(conf);
@@ -57,7 +62,7 @@ public final class RunFolder {
       try (InputStream in = fs.open(p)) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         in.transferTo(out);
-        return Optional.of(out.toString(StandardCharsets.UTF_8));
+        return Optional.of(out.toByteArray());
       }
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read " + p, e);
@@ -66,11 +71,28 @@ public final class RunFolder {
 
   /** Writes (replaces) a small text file. */
   public void writeText(String relative, String text) {
+    writeBytes(relative, text.getBytes(StandardCharsets.UTF_8));
+  }
+
+  /**
+   * Writes (replaces) a file. On a local or HDFS file system the bytes go to a temporary name first
+   * and are renamed into place, so a reader never sees half a file; S3A makes the object visible
+   * only when the upload completes.
+   */
+  public void writeBytes(String relative, byte[] bytes) {
     Path p = new Path(root, relative);
     try {
       FileSystem fs = p.getFileSystem(conf);
-      try (OutputStream out = fs.create(p, true)) {
-        out.write(text.getBytes(StandardCharsets.UTF_8));
+      boolean s3 = fs.getScheme().startsWith("s3");
+      Path tmp = s3 ? p : new Path(p.getParent(), "." + p.getName() + ".tmp");
+      try (OutputStream out = fs.create(tmp, true)) {
+        out.write(bytes);
+      }
+      if (!s3) {
+        fs.delete(p, false);
+        if (!fs.rename(tmp, p)) {
+          throw new IOException("rename " + tmp + " -> " + p + " failed");
+        }
       }
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write " + p, e);

@@ -5,6 +5,7 @@ import static org.apache.spark.sql.functions.lit;
 
 import dev.ncfspark.config.EvaluationConfig;
 import dev.ncfspark.config.ModelsConfig;
+import dev.ncfspark.config.NcfConfig;
 import dev.ncfspark.data.Columns;
 import dev.ncfspark.evaluation.FullRankingEvaluator;
 import dev.ncfspark.evaluation.PairedTests;
@@ -19,6 +20,9 @@ import dev.ncfspark.models.NaiveRatingPredictor;
 import dev.ncfspark.models.PairScorer;
 import dev.ncfspark.models.RandomScorer;
 import dev.ncfspark.models.RatingPredictor;
+import dev.ncfspark.models.ncf.NcfScorer;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.util.ModelSerializer;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -32,7 +36,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Stage 6: fits the enabled baseline models on train and evaluates every model on the same test
+ * Stage 7: fits the enabled baseline models on train, loads the NCF models the train stage wrote,
+ * and evaluates every model on the same test
  * split and the same fixed negatives. Writes {@code metrics/} (long format: run_id, dataset,
  * split, model, protocol, metric, cutoff, value, users; partitioned by model), {@code
  * metrics.json}, {@code per_user_metrics/}, {@code recommendations/} (top-K per user, original
@@ -105,6 +110,13 @@ final class EvaluateStage extends PipelineStage {
           top.unpersist();
           t.put("full_ranking_seconds", seconds(fullStart));
         }
+        if (scorer instanceof AutoCloseable closeable) {
+          try {
+            closeable.close();
+          } catch (Exception e) {
+            throw new IllegalStateException("cannot release " + model, e);
+          }
+        }
       } else {
         RatingPredictor predictor = fitRating(model, models, train, ctx.seed());
         t.put("fit_seconds", seconds(start));
@@ -164,6 +176,18 @@ final class EvaluateStage extends PipelineStage {
     return switch (model) {
       case "most-pop" -> popularity;
       case "random" -> new RandomScorer(ctx.seed());
+      case "gmf", "mlp", "neumf" -> {
+        byte[] bytes = ctx.run().readBytes(TrainStage.modelPath(model))
+            .orElseThrow(() -> new IllegalStateException("no trained " + model + " in " + ctx.run().path(TrainStage.NAME)));
+        try {
+          ComputationGraph net = ModelSerializer.restoreComputationGraph(new java.io.ByteArrayInputStream(bytes), false);
+          NcfConfig ncf = models.ncf();
+          yield NcfScorer.of(ctx.spark(), net, Math.toIntExact(ctx.read(IndexStage.USERS).count()),
+              Math.toIntExact(ctx.read(IndexStage.ITEMS).count()), ncf.scoringBatch(), ncf.spark().ompThreads());
+        } catch (java.io.IOException e) {
+          throw new java.io.UncheckedIOException("cannot read " + ctx.run().path(TrainStage.modelPath(model)), e);
+        }
+      }
       case "als" -> {
         AlsGridSearch.Outcome best = AlsGridSearch.search(ctx, models.als(), train);
         if (best.grid() != null) {

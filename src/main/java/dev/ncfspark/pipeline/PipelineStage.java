@@ -30,5 +30,10 @@ abstract class PipelineStage {
     return List.of(name);
   }
 
+  /** Whatever else (beyond the config sections) decides this stage's output; nothing by default. */
+  String fingerprintExtras(dev.ncfspark.config.ExperimentConfig config) {
+    return "";
+  }
+
   abstract StageStats run(StageContext ctx);
 }

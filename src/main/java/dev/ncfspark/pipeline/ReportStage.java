@@ -19,7 +19,8 @@ import java.util.Map;
 /**
  * Stage 7: the readable report ({@code report/index.html}, {@code report/report.md}, charts in
  * {@code report/plots/}) from the run's metrics, significance tests, timings, stage statistics
- * and configuration. Rendered in a local temporary folder, then copied into the run (local or S3).
+ * and configuration. Rendered in a local temporary folder, then copied into the run (local or S3);
+ * then the CSV copies the notebooks read ({@code report/exports/}, see {@link NotebookExports}).
  */
 final class ReportStage extends PipelineStage {
   static final String NAME = "report";
@@ -58,7 +59,7 @@ final class ReportStage extends PipelineStage {
     Map<String, Double> seconds = new LinkedHashMap<>();
     Json.readMap(ctx.run().readText(EvaluateStage.TIMINGS).orElse("{}"))
         .forEach((model, t) -> seconds.put(model, number(((Map<String, Object>) t).get("total_seconds"))));
-    List<CurvePoint> curves = new ArrayList<>();
+    List<CurvePoint> curves = trainingCurves(ctx);
     ReportInput input = new ReportInput(RunPipeline.runId(ctx.config()), RunPipeline.datasetName(ctx.config().dataset()),
         ctx.config().split().kind().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'), protocol(ctx),
         metrics, stages, curves, tests, seconds, ctx.config().toJson());
@@ -73,10 +74,29 @@ final class ReportStage extends PipelineStage {
       Map<String, Object> details = new LinkedHashMap<>();
       details.put("files", files);
       details.put("index", ctx.run().path(NAME + "/index.html"));
+      // CSV copies for notebooks/ (after the copy above, which replaces the report folder)
+      details.put("notebook_exports", NotebookExports.write(ctx, curves));
       return new StageStats(metrics.size(), 0, 0, 0, details);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write the report", e);
     }
+  }
+
+  /** Per-epoch curves of the NCF models: training loss, validation HR@K and NDCG@K, samples/s. */
+  @SuppressWarnings("unchecked")
+  static List<CurvePoint> trainingCurves(StageContext ctx) {
+    List<CurvePoint> curves = new ArrayList<>();
+    int k = ctx.config().models().ncf().validationCutoff();
+    for (Object o : Json.readList(ctx.run().readText(TrainStage.CURVES).orElse("[]"))) {
+      Map<String, Object> m = (Map<String, Object>) o;
+      String model = (String) m.get("model");
+      int epoch = ((Number) m.get("epoch")).intValue();
+      curves.add(new CurvePoint(model, epoch, "training loss", number(m.get("loss"))));
+      curves.add(new CurvePoint(model, epoch, "validation HR@" + k, number(m.get("validation_hr"))));
+      curves.add(new CurvePoint(model, epoch, "validation NDCG@" + k, number(m.get("validation_ndcg"))));
+      curves.add(new CurvePoint(model, epoch, "samples/s", number(m.get("samples_per_second"))));
+    }
+    return curves;
   }
 
   private static String protocol(StageContext ctx) {

@@ -18,7 +18,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The job: ingest, filter, index, split, negatives (data preparation), then evaluate and report,
+ * The job: ingest, filter, index, split, negatives (data preparation), train (NCF), then evaluate and report,
  * in that order, in one run folder. A stage whose {@code _SUCCESS} marker holds the same fingerprint (its config sections,
  * the input checksums and the upstream fingerprints) is reused, not recomputed; a stage that runs
  * first deletes its folder and writes the marker last, so a half-written stage is never reused.
@@ -30,10 +30,12 @@ public final class RunPipeline {
   /** The stages in pipeline order. */
   static final List<PipelineStage> STAGES = List.of(
       new IngestStage(), new FilterStage(), new IndexStage(), new SplitStage(), new NegativesStage(),
-      new EvaluateStage(), new ReportStage());
+      new TrainStage(), new EvaluateStage(), new ReportStage());
 
   /** The data-preparation stages (the {@code prepare} command). */
   public static final List<String> PREPARE = List.of("ingest", "filter", "index", "split", "negatives");
+  /** NCF training (the {@code train} command). */
+  public static final List<String> TRAIN = List.of("train");
   /** Baselines, evaluation and report (the {@code evaluate} command). */
   public static final List<String> EVALUATE = List.of("evaluate", "report");
 
@@ -65,7 +67,7 @@ public final class RunPipeline {
     }
     String runId = runId(config);
     RunFolder run = new RunFolder(config.run().output().replaceAll("/+$", "") + "/" + runId, spark.sparkContext().hadoopConfiguration());
-    StageContext ctx = new StageContext(spark, config, run);
+    StageContext ctx = new StageContext(spark, config, run, "");
     configureCheckpoints(run);
     RunManifest manifest = new RunManifest(runId, run.root(), config, spark.version());
 
@@ -100,7 +102,7 @@ public final class RunPipeline {
       LOG.info("stage {}: running", stage.name());
       stage.outputs().forEach(run::delete);
       long start = System.nanoTime();
-      StageStats s = stage.run(ctx).withSeconds((System.nanoTime() - start) / 1e9);
+      StageStats s = stage.run(ctx.forStage(fingerprint)).withSeconds((System.nanoTime() - start) / 1e9);
       Map<String, Object> marker = new LinkedHashMap<>();
       marker.put("stage", stage.name());
       marker.put("fingerprint", fingerprint);
@@ -145,6 +147,7 @@ public final class RunPipeline {
     for (String section : stage.configSections()) {
       text.append('\n').append(section).append('=').append(config.sectionJson(section));
     }
+    text.append(stage.fingerprintExtras(config));
     return Checksums.ofString(text.toString());
   }
 

@@ -81,12 +81,15 @@ class RunPipelineTest {
   @Test
   void theEmbeddedDefaultRunsOnGeneratedSyntheticData() {
     ExperimentConfig config = ExperimentConfigLoader.load(Optional.empty(), List.of(
-        "dataset.synthetic.scale=0.001", "dataset.synthetic.dir=" + out.resolve("data"), "run.output=" + out.resolve("runs")));
+        "dataset.synthetic.scale=0.001", "dataset.synthetic.dir=" + out.resolve("data"), "run.output=" + out.resolve("runs"),
+        "models.ncf.epochs=2"));
     RunPipeline.Outcome o = new RunPipeline(SparkTestSession.get(), config).run(Set.of(), false);
     assertEquals(20_000, o.stats().get("ingest").rows(), "round(20,000,263 * 0.001) ratings");
     assertEquals(138, o.stats().get("ingest").users());
     assertTrue(RunPipeline.runId(config).startsWith("synthetic-0.001-"), RunPipeline.runId(config));
     assertEquals(o.stats().get("filter").users(), ((Map<?, ?>) o.stats().get("negatives").details().get("eval_users")).get("test"));
+    assertEquals("ran", o.status().get("train"));
+    assertTrue(Files.exists(Path.of(o.runPath().replace("file:", "")).resolve("train/neumf/model.zip")));
   }
 
   @Test
@@ -99,6 +102,6 @@ class RunPipelineTest {
     assertEquals(Map.of("ingest", "ran"), ingest.status());
     RunPipeline.Outcome filter = new RunPipeline(spark, config("run.id=alone")).run(Set.of("filter"), false);
     assertEquals(Map.of("ingest", "reused", "filter", "ran"), filter.status());
-    assertThrows(IllegalArgumentException.class, () -> new RunPipeline(spark, config()).run(Set.of("train"), false));
+    assertThrows(IllegalArgumentException.class, () -> new RunPipeline(spark, config()).run(Set.of("fit"), false));
   }
 }

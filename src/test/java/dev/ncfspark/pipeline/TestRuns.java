@@ -12,8 +12,8 @@ import java.util.Optional;
  * One shared ml-100k run folder for the pipeline tests (fixed run id, under target/), so the
  * preparation is computed once per suite and each test adds or checks its own stages.
  */
-final class TestRuns {
-  static final Path OUTPUT = Path.of("target", "test-runs").toAbsolutePath();
+public final class TestRuns {
+  public static final Path OUTPUT = Path.of("target", "test-runs").toAbsolutePath();
 
   static {
     // a fresh folder per test JVM: a run left by an earlier build must not be reused
@@ -32,7 +32,7 @@ final class TestRuns {
 
   private TestRuns() {}
 
-  static ExperimentConfig ml100k(String... overrides) {
+  public static ExperimentConfig ml100k(String... overrides) {
     List<String> all = new ArrayList<>(List.of(
         "dataset.format=movielens",
         "dataset.path=" + SparkTestSession.sharedData("ml-100k").toAbsolutePath(),

@@ -1,0 +1,134 @@
+package dev.ncfspark.config;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigException;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Neural Collaborative Filtering (He et al., WWW 2017): the architecture and optimisation of GMF,
+ * MLP and NeuMF, and how they are trained on Spark ({@link SparkTraining}). Defaults are the
+ * paper's: 8 predictive factors, a 3-layer tower, Adam at 0.001, batch 256, 20 epochs, 4
+ * negatives per positive (from {@code negatives.train.per-positive}).
+ *
+ * @param gmfEmbedding   GMF embedding size per user and item
+ * @param mlpEmbedding   MLP embedding size per user and item (the tower's input is twice that)
+ * @param mlpLayers      MLP hidden layer sizes, first to last (ReLU)
+ * @param epochs         maximum epochs
+ * @param batchSize      examples per minibatch (per worker)
+ * @param learningRate   Adam learning rate
+ * @param l2             L2 regularisation on every weight (0: none)
+ * @param dropout        drop probability on the MLP hidden layers (0: none)
+ * @param pretrain       initialise NeuMF from the GMF and MLP trained in the same run
+ * @param pretrainAlpha  weight of GMF in the fused output layer when pre-training
+ * @param patience       epochs without a better validation HR@K before stopping (0: never stop early)
+ * @param validationCutoff K of the validation HR@K / NDCG@K
+ * @param scoringBatch   pairs per inference batch on the executors
+ */
+public record NcfConfig(int gmfEmbedding, int mlpEmbedding, List<Integer> mlpLayers, int epochs, int batchSize,
+    double learningRate, double l2, double dropout, boolean pretrain, double pretrainAlpha, int patience,
+    int validationCutoff, int scoringBatch, SparkTraining spark) {
+
+  /** The NCF models this config trains, in training order (NeuMF last: it may reuse GMF and MLP). */
+  public static final List<String> MODELS = List.of("gmf", "mlp", "neumf");
+
+  /** Architecture presets. */
+  public enum Preset {
+    /** The paper's: GMF embedding = factors, MLP tower [4f, 2f, f] on 2f-sized embeddings. */
+    PAPER,
+    /** The seeds' small model: embedding 8, MLP 16 -> 64 -> 32 -> 1. */
+    SMALL,
+    /** gmf-embedding, mlp-embedding and mlp-layers exactly as given. */
+    CUSTOM
+  }
+
+  /**
+   * How DL4J trains on Spark.
+   *
+   * @param trainingMaster     parameter averaging or shared (quantised) gradients
+   * @param approach           how minibatches reach the workers: exported to files once per epoch, or direct from a cached RDD
+   * @param workers            model replicas in all (0: executor cores x workersPerExecutor)
+   * @param workersPerExecutor DL4J workers (model replicas) per executor; one per GPU on GPU executors
+   * @param averagingFrequency minibatches each worker fits between two parameter averagings
+   * @param prefetchBatches    minibatches prefetched per worker (asynchronous); 0: none
+   * @param ompThreads         OMP_NUM_THREADS for the ND4J native backend on executors (0: leave as is)
+   * @param threshold          initial update threshold of shared-gradient training
+   * @param partitions         partitions of each epoch's training data (0: the default parallelism)
+   * @param progressEveryBatches a progress line every N minibatches per epoch (0: none)
+   * @param unicastPort        port of shared-gradient training's transport (Aeron, UDP)
+   * @param networkMask        network the shared-gradient transport binds to, e.g. 10.0.0.0/16
+   * @param controllerAddress  shared-gradient master address ("" = the driver's spark.driver.host)
+   */
+  public record SparkTraining(TrainingMaster trainingMaster, Approach approach, int workers, int workersPerExecutor, int averagingFrequency, int prefetchBatches,
+      int ompThreads, double threshold, int partitions, int progressEveryBatches, int unicastPort, String networkMask,
+      String controllerAddress) {}
+
+  /** DL4J's RDD training approaches. */
+  public enum Approach { EXPORT, DIRECT }
+
+  /**
+   * How the graph is trained: DL4J's Spark training masters, or LOCAL — one ComputationGraph in
+   * the driver fitting the same minibatches streamed partition by partition (the single-JVM
+   * baseline; the data never has to fit in the driver).
+   */
+  public enum TrainingMaster { PARAMETER_AVERAGING, SHARED_GRADIENTS, LOCAL }
+
+  static NcfConfig from(Config c) {
+    Preset preset = ConfigValues.enumValue(c, "preset", Preset.class);
+    int factors = ConfigValues.intAtLeast(c, "factors", 1);
+    int depth = ConfigValues.intAtLeast(c, "mlp-depth", 1);
+    int gmf;
+    int mlp;
+    List<Integer> layers = new ArrayList<>();
+    switch (preset) {
+      case PAPER -> {
+        gmf = factors;
+        // the last hidden layer has `factors` units, each one before twice as many
+        for (int i = depth - 1; i >= 0; i--) {
+          layers.add(factors << i);
+        }
+        mlp = layers.get(0) / 2;
+      }
+      case SMALL -> {
+        gmf = 8;
+        mlp = 8;
+        layers.addAll(List.of(64, 32));
+      }
+      default -> {
+        gmf = ConfigValues.intAtLeast(c, "gmf-embedding", 1);
+        mlp = ConfigValues.intAtLeast(c, "mlp-embedding", 1);
+        layers.addAll(c.getIntList("mlp-layers"));
+        if (layers.isEmpty() || layers.stream().anyMatch(n -> n < 1)) {
+          throw new ConfigException.BadValue(c.origin(), "mlp-layers", "expected a non-empty list of positive sizes, found " + layers);
+        }
+      }
+    }
+    Config s = c.getConfig("spark");
+    SparkTraining spark = new SparkTraining(
+        ConfigValues.enumValue(s, "training-master", TrainingMaster.class),
+        ConfigValues.enumValue(s, "approach", Approach.class),
+        ConfigValues.intAtLeast(s, "workers", 0),
+        ConfigValues.intAtLeast(s, "workers-per-executor", 1),
+        ConfigValues.intAtLeast(s, "averaging-frequency", 1),
+        ConfigValues.intAtLeast(s, "prefetch-batches", 0),
+        ConfigValues.intAtLeast(s, "omp-threads", 0),
+        ConfigValues.doubleIn(s, "threshold", 1e-9, 1.0),
+        ConfigValues.intAtLeast(s, "partitions", 0),
+        ConfigValues.intAtLeast(s, "progress-every-batches", 0),
+        ConfigValues.intAtLeast(s, "unicast-port", 1024),
+        s.getString("network-mask"),
+        s.getString("controller-address"));
+    return new NcfConfig(gmf, mlp, List.copyOf(layers),
+        ConfigValues.intAtLeast(c, "epochs", 1),
+        ConfigValues.intAtLeast(c, "batch-size", 1),
+        ConfigValues.doubleIn(c, "learning-rate", 1e-7, 1.0),
+        ConfigValues.doubleIn(c, "l2", 0, 1),
+        ConfigValues.doubleIn(c, "dropout", 0, 0.95),
+        c.getBoolean("pretrain"),
+        ConfigValues.doubleIn(c, "pretrain-alpha", 0, 1),
+        ConfigValues.intAtLeast(c, "patience", 0),
+        ConfigValues.intAtLeast(c, "validation-cutoff", 1),
+        ConfigValues.intAtLeast(c, "scoring-batch", 1),
+        spark);
+  }
+}

@@ -1,0 +1,27 @@
+package dev.ncfspark.models.ncf;
+
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * Caps ND4J's native (OpenMP) threads in this JVM, once. On executors that run several tasks at
+ * a time, one thread per task is faster for NCF's small matrices than every task spawning a
+ * thread per core (measured: OMP_NUM_THREADS=1 beat 2 on two cores).
+ */
+final class NativeThreads {
+  private static volatile int applied = -1;
+
+  private NativeThreads() {}
+
+  static void limit(int threads) {
+    if (threads <= 0 || applied == threads) {
+      return;
+    }
+    synchronized (NativeThreads.class) {
+      if (applied != threads) {
+        Nd4j.getEnvironment().setMaxMasterThreads(threads);
+        Nd4j.getEnvironment().setMaxThreads(threads);
+        applied = threads;
+      }
+    }
+  }
+}

@@ -1,0 +1,86 @@
+package dev.ncfspark.models.ncf;
+
+import java.util.Iterator;
+import java.util.NoSuchElementException;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.nd4j.linalg.dataset.api.MultiDataSet;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * Training rows (user_idx, item_idx, label) to NCF minibatches, per partition, on the executors:
+ * each batch is three [n, 1] float arrays (user index, item index; label) filled straight from
+ * the rows — one allocation per batch, none per row, nothing collected to the driver.
+ */
+public final class NcfBatches {
+  public static final String LABEL = "label";
+
+  private NcfBatches() {}
+
+  /**
+   * Minibatches of {@code batchSize} rows (the last of a partition may be smaller); {@code
+   * ompThreads} limits ND4J's native threads in the executor JVM (0: unchanged).
+   */
+  public static JavaRDD<MultiDataSet> of(Dataset<Row> rows, int batchSize, int ompThreads) {
+    return rows.selectExpr("cast(user_idx as int)", "cast(item_idx as int)", "cast(" + LABEL + " as float)")
+        .javaRDD()
+        .mapPartitions(it -> {
+          NativeThreads.limit(ompThreads);
+          return new BatchIterator(it, batchSize);
+        });
+  }
+
+  /** Minibatches of rows (user_idx int, item_idx int, label float) from a local iterator. */
+  public static Iterator<MultiDataSet> iterator(Iterator<Row> rows, int batchSize) {
+    return new BatchIterator(rows, batchSize);
+  }
+
+  /** Groups a partition's rows into minibatches lazily, so a partition is never held in memory. */
+  static final class BatchIterator implements Iterator<MultiDataSet> {
+    private final Iterator<Row> rows;
+    private final int batchSize;
+
+    BatchIterator(Iterator<Row> rows, int batchSize) {
+      this.rows = rows;
+      this.batchSize = batchSize;
+    }
+
+    @Override
+    public boolean hasNext() {
+      return rows.hasNext();
+    }
+
+    @Override
+    public MultiDataSet next() {
+      if (!rows.hasNext()) {
+        throw new NoSuchElementException();
+      }
+      float[] users = new float[batchSize];
+      float[] items = new float[batchSize];
+      float[] labels = new float[batchSize];
+      int n = 0;
+      while (n < batchSize && rows.hasNext()) {
+        Row r = rows.next();
+        users[n] = r.getInt(0);
+        items[n] = r.getInt(1);
+        labels[n] = r.getFloat(2);
+        n++;
+      }
+      return batch(users, items, labels, n);
+    }
+  }
+
+  /** A minibatch from the first {@code n} entries of the arrays. */
+  public static MultiDataSet batch(float[] users, float[] items, float[] labels, int n) {
+    if (n < users.length) {
+      users = java.util.Arrays.copyOf(users, n);
+      items = java.util.Arrays.copyOf(items, n);
+      labels = java.util.Arrays.copyOf(labels, n);
+    }
+    long[] shape = {n, 1};
+    return new org.nd4j.linalg.dataset.MultiDataSet(
+        new org.nd4j.linalg.api.ndarray.INDArray[] {Nd4j.create(users, shape, 'c'), Nd4j.create(items, shape, 'c')},
+        new org.nd4j.linalg.api.ndarray.INDArray[] {Nd4j.create(labels, shape, 'c')});
+  }
+}

@@ -1,0 +1,88 @@
+package dev.ncfspark.models.ncf;
+
+import dev.ncfspark.io.Json;
+import dev.ncfspark.io.RunFolder;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.util.ModelSerializer;
+
+/**
+ * Per-epoch training checkpoints of one model in a run folder (local, HDFS or s3a://): the latest
+ * model with its Adam state ({@code last.zip}), the best model so far ({@code best.zip}) and the
+ * training state ({@code state.json}: epoch, curves, early-stopping counters), written in that
+ * order so that a state file always refers to complete model files. A job killed and restarted
+ * with the same configuration resumes after the last completed epoch.
+ */
+public final class NcfCheckpoints {
+  private final RunFolder run;
+  private final String folder;
+
+  /** {@code folder}: the model's checkpoint folder inside the run (it should name the training configuration). */
+  public NcfCheckpoints(RunFolder run, String folder) {
+    this.run = run;
+    this.folder = folder;
+  }
+
+  /** What a checkpoint remembers besides the weights. */
+  public record State(int epoch, int bestEpoch, double bestScore, int epochsWithoutImprovement, boolean finished,
+      List<Map<String, Object>> epochs) {}
+
+  public void save(ComputationGraph last, ComputationGraph best, State state) {
+    run.writeBytes(folder + "/last.zip", bytes(last, true));
+    if (best != null && state.bestEpoch() == state.epoch()) {
+      run.writeBytes(folder + "/best.zip", bytes(best, false));
+    }
+    run.writeText(folder + "/state.json", Json.write(Map.of(
+        "epoch", state.epoch(), "best_epoch", state.bestEpoch(), "best_score", state.bestScore(),
+        "epochs_without_improvement", state.epochsWithoutImprovement(), "finished", state.finished(), "epochs", state.epochs())));
+  }
+
+  @SuppressWarnings("unchecked")
+  public Optional<State> state() {
+    return run.readText(folder + "/state.json").map(Json::readMap).map(m -> new State(
+        ((Number) m.get("epoch")).intValue(), ((Number) m.get("best_epoch")).intValue(), ((Number) m.get("best_score")).doubleValue(),
+        ((Number) m.get("epochs_without_improvement")).intValue(), (Boolean) m.get("finished"),
+        (List<Map<String, Object>>) m.get("epochs")));
+  }
+
+  /** The last completed epoch's model, with its updater state (to continue training). */
+  public ComputationGraph last() {
+    return restore("last.zip", true);
+  }
+
+  /** The best model so far (the last one when there is no validation). */
+  public ComputationGraph best() {
+    return run.exists(folder + "/best.zip") ? restore("best.zip", false) : restore("last.zip", false);
+  }
+
+  /** Forgets every checkpoint (a finished model's are no longer needed). */
+  public void delete() {
+    run.delete(folder);
+  }
+
+  private ComputationGraph restore(String name, boolean withUpdater) {
+    byte[] b = run.readBytes(folder + "/" + name).orElseThrow(() -> new IllegalStateException("no checkpoint " + run.path(folder + "/" + name)));
+    try {
+      return ModelSerializer.restoreComputationGraph(new ByteArrayInputStream(b), withUpdater);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read the checkpoint " + run.path(folder + "/" + name), e);
+    }
+  }
+
+  /** A model as a DL4J zip, with or without its updater (Adam moments). */
+  public static byte[] bytes(ComputationGraph net, boolean withUpdater) {
+    try {
+      ByteArrayOutputStream out = new ByteArrayOutputStream();
+      ModelSerializer.writeModel(net, out, withUpdater);
+      return out.toByteArray();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}

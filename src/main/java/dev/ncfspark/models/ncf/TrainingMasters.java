@@ -1,0 +1,62 @@
+package dev.ncfspark.models.ncf;
+
+import dev.ncfspark.config.NcfConfig;
+import org.apache.spark.SparkContext;
+import org.deeplearning4j.spark.api.RDDTrainingApproach;
+import org.deeplearning4j.spark.api.Repartition;
+import org.deeplearning4j.spark.api.TrainingMaster;
+import org.deeplearning4j.spark.impl.paramavg.ParameterAveragingTrainingMaster;
+import org.deeplearning4j.spark.parameterserver.training.SharedTrainingMaster;
+import org.nd4j.parameterserver.distributed.conf.VoidConfiguration;
+
+/**
+ * The DL4J TrainingMaster of the configuration. Both masters train on minibatches exported once
+ * per epoch to {@code exportDirectory} (a folder every executor can read: the run folder), which
+ * is DL4J's scalable path: the alternative ("direct") caches the RDD of minibatches and recomputes
+ * nothing, but holds the epoch in executor memory.
+ */
+public final class TrainingMasters {
+  private TrainingMasters() {}
+
+  public static TrainingMaster create(NcfConfig cfg, SparkContext sc, String exportDirectory, long seed) {
+    NcfConfig.SparkTraining s = cfg.spark();
+    int workers = s.workers() > 0 ? s.workers() : sc.defaultParallelism() * s.workersPerExecutor();
+    return switch (s.trainingMaster()) {
+      case PARAMETER_AVERAGING -> ParameterAveragingWithAdam.of(new ParameterAveragingTrainingMaster.Builder(workers, cfg.batchSize())
+          .batchSizePerWorker(cfg.batchSize())
+          .averagingFrequency(s.averagingFrequency())
+          .workerPrefetchNumBatches(s.prefetchBatches())
+          .saveUpdater(true) // Adam's moments are averaged with the parameters
+          .rddTrainingApproach(approach(s))
+          .storageLevel(org.apache.spark.storage.StorageLevel.MEMORY_AND_DISK_SER())
+          .exportDirectory(exportDirectory)
+          .repartionData(Repartition.NumPartitionsWorkersDiffers)
+          .rngSeed(seed));
+      case SHARED_GRADIENTS -> new SharedTrainingMaster.Builder(voidConfiguration(s, sc), workers, s.threshold(), cfg.batchSize())
+          .batchSizePerWorker(cfg.batchSize())
+          .workersPerNode(s.workersPerExecutor())
+          .workerPrefetchNumBatches(s.prefetchBatches())
+          .rddTrainingApproach(approach(s))
+          .storageLevel(org.apache.spark.storage.StorageLevel.MEMORY_AND_DISK_SER())
+          .exportDirectory(exportDirectory)
+          .rngSeed(seed)
+          .build();
+      case LOCAL -> throw new IllegalArgumentException("training-master = local trains in the driver, without a TrainingMaster");
+    };
+  }
+
+  static RDDTrainingApproach approach(NcfConfig.SparkTraining s) {
+    return s.approach() == NcfConfig.Approach.DIRECT ? RDDTrainingApproach.Direct : RDDTrainingApproach.Export;
+  }
+
+  /** Transport of shared-gradient training: Aeron over UDP, the driver as controller. */
+  static VoidConfiguration voidConfiguration(NcfConfig.SparkTraining s, SparkContext sc) {
+    String controller = s.controllerAddress().isBlank() ? sc.getConf().get("spark.driver.host", "127.0.0.1") : s.controllerAddress();
+    String mask = s.networkMask().isBlank() ? controller + "/32" : s.networkMask();
+    return VoidConfiguration.builder()
+        .unicastPort(s.unicastPort())
+        .networkMask(mask)
+        .controllerAddress(controller)
+        .build();
+  }
+}

@@ -1,0 +1,139 @@
+package dev.ncfspark.pipeline;
+
+import static org.apache.spark.sql.functions.col;
+
+import dev.ncfspark.config.ModelsConfig;
+import dev.ncfspark.config.NcfConfig;
+import dev.ncfspark.config.NegativesConfig;
+import dev.ncfspark.data.Columns;
+import dev.ncfspark.data.negatives.TrainNegativeSampler;
+import dev.ncfspark.evaluation.SampledRankingEvaluator;
+import dev.ncfspark.io.Json;
+import dev.ncfspark.models.ncf.EmbeddingTables;
+import dev.ncfspark.models.ncf.NcfCheckpoints;
+import dev.ncfspark.models.ncf.NcfGraphs;
+import dev.ncfspark.models.ncf.NcfPretraining;
+import dev.ncfspark.models.ncf.SparkNcfTrainer;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.storage.StorageLevel;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+
+/**
+ * Stage 6: trains the enabled NCF models (GMF, MLP, NeuMF; NeuMF last, optionally pre-trained from
+ * the other two) on Spark executors. Each epoch uses that epoch's training negatives: the ones the
+ * negatives stage wrote, else drawn now by the same seeded sampler. Writes per model {@code
+ * train/<model>/model.zip} (the best epoch's DL4J model), {@code user_embeddings/} and {@code
+ * item_embeddings/} (Parquet, with original ids), and {@code train/curves.json} (per-epoch loss,
+ * validation HR/NDCG, samples/s). Epoch checkpoints live in {@code train_checkpoints/<fingerprint>/}
+ * until the stage completes, so a killed job resumes where it stopped.
+ */
+final class TrainStage extends PipelineStage {
+  static final String NAME = "train";
+  static final String CURVES = NAME + "/curves.json";
+  static final String CHECKPOINTS = "train_checkpoints";
+
+  TrainStage() {
+    super(NAME, "models.ncf", "negatives.train", "run.seed");
+  }
+
+  @Override
+  String fingerprintExtras(dev.ncfspark.config.ExperimentConfig config) {
+    return "\nmodels=" + config.models().enabledNcf();
+  }
+
+  static String modelPath(String model) {
+    return NAME + "/" + model + "/model.zip";
+  }
+
+  @Override
+  StageStats run(StageContext ctx) {
+    ModelsConfig models = ctx.config().models();
+    List<String> enabled = models.enabledNcf();
+    Map<String, Object> details = new LinkedHashMap<>();
+    details.put("models", enabled);
+    if (enabled.isEmpty()) {
+      ctx.run().writeText(CURVES, "[]");
+      return new StageStats(0, 0, 0, 0, details);
+    }
+    NcfConfig cfg = models.ncf();
+    NegativesConfig negatives = ctx.config().negatives();
+    Dataset<Row> splits = ctx.read(SplitStage.INTERACTIONS);
+    Dataset<Row> train = splits.where(col(Columns.SPLIT).equalTo(Columns.TRAIN)).select(Columns.USER_IDX, Columns.ITEM_IDX)
+        .persist(StorageLevel.MEMORY_AND_DISK());
+    Dataset<Row> positives = splits.select(Columns.USER_IDX, Columns.ITEM_IDX)
+        .unionByName(ctx.read(SplitStage.REJECTED).select(Columns.USER_IDX, Columns.ITEM_IDX));
+    int numUsers = Math.toIntExact(ctx.read(IndexStage.USERS).count());
+    int numItems = Math.toIntExact(ctx.read(IndexStage.ITEMS).count());
+    Dataset<Row> validationPositives = splits.where(col(Columns.SPLIT).equalTo(Columns.VALIDATION)).select(Columns.USER_IDX, Columns.ITEM_IDX);
+    Dataset<Row> validation = null;
+    if (!validationPositives.isEmpty()) {
+      validation = SampledRankingEvaluator.candidates(validationPositives,
+          ctx.read(NegativesStage.EVAL).where(col(Columns.SPLIT).equalTo(Columns.VALIDATION))).persist(StorageLevel.MEMORY_AND_DISK());
+    }
+    TrainNegativeSampler sampler = new TrainNegativeSampler(negatives.trainPerPositive(), negatives.popularityAlpha(), ctx.seed());
+    java.util.function.IntFunction<Dataset<Row>> negativesOfEpoch = epoch -> {
+      String path = NegativesStage.TRAIN + "/epoch=" + epoch;
+      return ctx.run().exists(path) ? ctx.read(path)
+          : sampler.sample(train, positives, numItems, epoch);
+    };
+    String checkpointRoot = CHECKPOINTS + "/" + ctx.fingerprint().substring(0, 16);
+    SparkNcfTrainer trainer = new SparkNcfTrainer(ctx.spark(), cfg, ctx.seed(), ctx.run().path(checkpointRoot + "/_export"));
+    List<Map<String, Object>> curves = new ArrayList<>();
+    Map<String, ComputationGraph> trained = new LinkedHashMap<>();
+    Map<String, Object> perModel = new LinkedHashMap<>();
+    try {
+      for (String model : enabled) {
+        ComputationGraph net = NcfGraphs.create(model, cfg, numUsers, numItems, ctx.seed());
+        boolean pretrained = model.equals("neumf") && cfg.pretrain() && trained.containsKey("gmf") && trained.containsKey("mlp");
+        if (pretrained) {
+          NcfPretraining.initialise(net, trained.get("gmf"), trained.get("mlp"), cfg.pretrainAlpha());
+        }
+        NcfCheckpoints checkpoints = new NcfCheckpoints(ctx.run(), checkpointRoot + "/" + model);
+        SparkNcfTrainer.Outcome outcome = trainer.train(model, net, train, negativesOfEpoch, validation, numUsers, numItems, checkpoints);
+        trained.put(model, outcome.model());
+        ctx.run().writeBytes(modelPath(model), NcfCheckpoints.bytes(outcome.model(), false));
+        writeEmbeddings(ctx, model, outcome.model());
+        for (SparkNcfTrainer.Epoch e : outcome.epochs()) {
+          Map<String, Object> m = new LinkedHashMap<>();
+          m.put("model", model);
+          m.putAll(e.toMap());
+          curves.add(m);
+        }
+        Map<String, Object> d = new LinkedHashMap<>();
+        d.put("parameters", outcome.model().numParams());
+        d.put("epochs", outcome.epochs().size());
+        d.put("best_epoch", outcome.bestEpoch());
+        d.put("stopped_early", outcome.stoppedEarly());
+        d.put("resumed_after_epoch", outcome.resumedAfterEpoch());
+        d.put("pretrained", pretrained);
+        d.put("seconds", outcome.epochs().stream().mapToDouble(SparkNcfTrainer.Epoch::seconds).sum());
+        perModel.put(model, d);
+      }
+      ctx.run().writeText(CURVES, Json.write(curves));
+      ctx.run().delete(checkpointRoot);
+    } finally {
+      train.unpersist();
+      if (validation != null) {
+        validation.unpersist();
+      }
+    }
+    details.put("per_model", perModel);
+    details.put("training_master", cfg.spark().trainingMaster().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'));
+    details.put("batch_size", cfg.batchSize());
+    return new StageStats(curves.size(), numUsers, numItems, 0, details);
+  }
+
+  private static void writeEmbeddings(StageContext ctx, String model, ComputationGraph net) {
+    Dataset<Row> users = ctx.read(IndexStage.USERS);
+    Dataset<Row> items = ctx.read(IndexStage.ITEMS);
+    ctx.write(EmbeddingTables.users(ctx.spark(), net).join(users, Columns.USER_IDX).orderBy(Columns.USER_IDX)
+        .select(Columns.USER_IDX, Columns.USER, "gmf", "mlp"), NAME + "/" + model + "/user_embeddings");
+    ctx.write(EmbeddingTables.items(ctx.spark(), net).join(items, Columns.ITEM_IDX).orderBy(Columns.ITEM_IDX)
+        .select(Columns.ITEM_IDX, Columns.ITEM, "gmf", "mlp"), NAME + "/" + model + "/item_embeddings");
+  }
+}
