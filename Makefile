@@ -46,7 +46,7 @@ bench-train: package
 gpu-check:
 	$(MVN) -q -Pgpu dependency:tree -Dexcludes=org.apache.spark -DoutputFile=target/gpu-dependencies.txt
 	grep -q 'nd4j-cuda-11.6:jar:linux-x86_64:1.0.0-M2.1' target/gpu-dependencies.txt
-	! grep -q 'nd4j-native' target/gpu-dependencies.txt
+	! grep -q 'org.nd4j:nd4j-native:jar' target/gpu-dependencies.txt
 	@echo "gpu profile resolves: nd4j-cuda-11.6 1.0.0-M2.1, no nd4j-native (target/gpu-dependencies.txt)"
 
 cluster-test: package
