@@ -58,7 +58,8 @@ public final class TrainBenchmark {
       for (int factor : factors) {
         for (int batch : batches) {
           NcfConfig cfg = ExperimentConfigLoader.load(Optional.empty(), List.of(
-              "models.ncf.factors=" + factor, "models.ncf.batch-size=" + batch)).models().ncf();
+              "models.ncf.factors=" + factor, "models.ncf.batch-size=" + batch,
+              "models.ncf.spark.training-master=parameter-averaging")).models().ncf();
           Dataset<Row> examples = examples(spark, (long) steps * batch).cache();
           examples.count();
           Map<String, Object> r = new LinkedHashMap<>();
