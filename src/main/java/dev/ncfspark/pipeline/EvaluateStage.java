@@ -20,9 +20,9 @@ import dev.ncfspark.models.NaiveRatingPredictor;
 import dev.ncfspark.models.PairScorer;
 import dev.ncfspark.models.RandomScorer;
 import dev.ncfspark.models.RatingPredictor;
+import dev.ncfspark.models.ncf.NcfCheckpoints;
 import dev.ncfspark.models.ncf.NcfScorer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
-import org.deeplearning4j.util.ModelSerializer;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -94,7 +94,7 @@ final class EvaluateStage extends PipelineStage {
       long start = System.nanoTime();
       Map<String, Object> t = new LinkedHashMap<>();
       if (ModelsConfig.RANKING.contains(model)) {
-        PairScorer scorer = fitRanking(ctx, model, models, train, popularity, details);
+        PairScorer scorer = fitRanking(ctx, model, models, train, popularity, catalogue, details);
         t.put("fit_seconds", seconds(start));
         long evalStart = System.nanoTime();
         writePerUser(ctx, sampled.evaluate(scorer, testCandidates), model, SAMPLED);
@@ -172,21 +172,17 @@ final class EvaluateStage extends PipelineStage {
   }
 
   private PairScorer fitRanking(StageContext ctx, String model, ModelsConfig models, Dataset<Row> train, MostPopular popularity,
-      Map<String, Object> details) {
+      long catalogue, Map<String, Object> details) {
     return switch (model) {
       case "most-pop" -> popularity;
       case "random" -> new RandomScorer(ctx.seed());
       case "gmf", "mlp", "neumf" -> {
         byte[] bytes = ctx.run().readBytes(TrainStage.modelPath(model))
             .orElseThrow(() -> new IllegalStateException("no trained " + model + " in " + ctx.run().path(TrainStage.NAME)));
-        try {
-          ComputationGraph net = ModelSerializer.restoreComputationGraph(new java.io.ByteArrayInputStream(bytes), false);
-          NcfConfig ncf = models.ncf();
-          yield NcfScorer.of(ctx.spark(), net, Math.toIntExact(ctx.read(IndexStage.USERS).count()),
-              Math.toIntExact(ctx.read(IndexStage.ITEMS).count()), ncf.scoringBatch(), ncf.spark().ompThreads());
-        } catch (java.io.IOException e) {
-          throw new java.io.UncheckedIOException("cannot read " + ctx.run().path(TrainStage.modelPath(model)), e);
-        }
+        ComputationGraph net = NcfCheckpoints.restore(bytes, false, ctx.run().path(TrainStage.modelPath(model)));
+        NcfConfig ncf = models.ncf();
+        yield NcfScorer.of(ctx.spark(), net, Math.toIntExact(ctx.read(IndexStage.USERS).count()), Math.toIntExact(catalogue),
+            ncf.scoringBatch(), ncf.spark().ompThreads());
       }
       case "als" -> {
         AlsGridSearch.Outcome best = AlsGridSearch.search(ctx, models.als(), train);

@@ -23,15 +23,19 @@ public final class NcfBatches {
    * ompThreads} limits ND4J's native threads in the executor JVM (0: unchanged).
    */
   public static JavaRDD<MultiDataSet> of(Dataset<Row> rows, int batchSize, int ompThreads) {
-    return rows.selectExpr("cast(user_idx as int)", "cast(item_idx as int)", "cast(" + LABEL + " as float)")
-        .javaRDD()
+    return typed(rows).javaRDD()
         .mapPartitions(it -> {
           NativeThreads.limit(ompThreads);
           return new BatchIterator(it, batchSize);
         });
   }
 
-  /** Minibatches of rows (user_idx int, item_idx int, label float) from a local iterator. */
+  /** The columns a batch is filled from, in order and type: user_idx int, item_idx int, label float. */
+  public static Dataset<Row> typed(Dataset<Row> rows) {
+    return rows.selectExpr("cast(user_idx as int)", "cast(item_idx as int)", "cast(" + LABEL + " as float)");
+  }
+
+  /** Minibatches of {@link #typed} rows from a local iterator. */
   public static Iterator<MultiDataSet> iterator(Iterator<Row> rows, int batchSize) {
     return new BatchIterator(rows, batchSize);
   }

@@ -67,11 +67,17 @@ public final class NcfCheckpoints {
   }
 
   private ComputationGraph restore(String name, boolean withUpdater) {
-    byte[] b = run.readBytes(folder + "/" + name).orElseThrow(() -> new IllegalStateException("no checkpoint " + run.path(folder + "/" + name)));
+    String path = folder + "/" + name;
+    return restore(run.readBytes(path).orElseThrow(() -> new IllegalStateException("no checkpoint " + run.path(path))),
+        withUpdater, run.path(path));
+  }
+
+  /** A model from its DL4J zip bytes; {@code source} names them in errors. */
+  public static ComputationGraph restore(byte[] bytes, boolean withUpdater, String source) {
     try {
-      return ModelSerializer.restoreComputationGraph(new ByteArrayInputStream(b), withUpdater);
+      return ModelSerializer.restoreComputationGraph(new ByteArrayInputStream(bytes), withUpdater);
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot read the checkpoint " + run.path(folder + "/" + name), e);
+      throw new UncheckedIOException("cannot read the model " + source, e);
     }
   }
 

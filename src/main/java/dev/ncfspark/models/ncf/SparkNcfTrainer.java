@@ -111,14 +111,14 @@ public final class SparkNcfTrainer {
     int resumedAfter = start - 1;
     int partitions = cfg.spark().partitions() > 0 ? cfg.spark().partitions() : spark.sparkContext().defaultParallelism();
     Dataset<Row> trainPositives = positives.select("user_idx", "item_idx").persist(StorageLevel.MEMORY_AND_DISK());
-    long positiveCount = trainPositives.count();
     SampledRankingEvaluator evaluator = new SampledRankingEvaluator(List.of(cfg.validationCutoff()));
     boolean stoppedEarly = false;
     try {
       for (int epoch = start; epoch < cfg.epochs(); epoch++) {
         Dataset<Row> negatives = negativesOfEpoch.apply(epoch);
-        long examples = positiveCount + negatives.count();
-        Dataset<Row> rows = NcfTrainingData.epoch(trainPositives, negatives, epoch, partitions, seed);
+        // shuffled once and kept: counted here, trained on, then sampled for the loss
+        Dataset<Row> rows = NcfTrainingData.epoch(trainPositives, negatives, epoch, partitions, seed).persist(StorageLevel.MEMORY_AND_DISK());
+        long examples = rows.count();
         long batches = (examples + cfg.batchSize() - 1) / cfg.batchSize();
         long t0 = System.nanoTime();
         if (cfg.spark().trainingMaster() == NcfConfig.TrainingMaster.LOCAL) {
@@ -147,6 +147,7 @@ public final class SparkNcfTrainer {
             ndcg = m.isNullAt(1) ? Double.NaN : m.getDouble(1);
           }
         }
+        rows.unpersist();
         Epoch e = new Epoch(epoch, examples, seconds, examples / seconds, loss, hr, ndcg);
         epochs.add(e);
         LOG.info(String.format(Locale.ROOT, "%s epoch %d: %d examples in %.1f s (%.0f samples/s), loss %.4f, validation HR@%d %.4f NDCG@%d %.4f",
@@ -183,7 +184,7 @@ public final class SparkNcfTrainer {
     NativeThreads.limit(cfg.spark().ompThreads());
     net.setListeners(progress);
     Iterator<MultiDataSet> batches = NcfBatches.iterator(
-        rows.selectExpr("cast(user_idx as int)", "cast(item_idx as int)", "cast(" + NcfBatches.LABEL + " as float)").toLocalIterator(),
+        NcfBatches.typed(rows).toLocalIterator(),
         cfg.batchSize());
     while (batches.hasNext()) {
       net.fit(batches.next());
