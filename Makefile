@@ -38,12 +38,9 @@ bench-prepare: package
 ## kill -9 in the middle of a stage. About 16 minutes; not part of `make test`.
 ## NeuMF training throughput at ML-20M size: single-JVM fit (baseline) against the Spark path;
 ## writes bench/results/train-*.json and .md. ARGS="200": minibatches per measurement.
-## Java serialization: DL4J's training masters cannot ship INDArrays through Kryo without ND4J's
-## Kryo registrator (nd4j-kryo), which is not published for 1.0.0-M2.1.
 bench-train: package
 	NCF_LOCAL_SUBMIT=1 NCF_DRIVER_MEMORY=$${NCF_DRIVER_MEMORY-12g} NCF_MAIN_CLASS=dev.ncfspark.bench.TrainBenchmark \
-	  jobs/submit.sh --master 'local[2]' --properties-file conf/spark-local.properties \
-	  --conf spark.serializer=org.apache.spark.serializer.JavaSerializer -- $(ARGS)
+	  jobs/submit.sh --master 'local[2]' --properties-file conf/spark-local.properties -- $(ARGS)
 
 ## Resolve the gpu profile's dependency graph (nd4j-cuda-11.6) without a GPU or its 600 MB jars.
 gpu-check:

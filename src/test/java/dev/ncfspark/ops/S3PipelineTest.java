@@ -15,6 +15,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -23,6 +24,8 @@ import java.util.UUID;
 import java.util.stream.Stream;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.Test;
 
@@ -30,8 +33,9 @@ import org.junit.jupiter.api.Test;
  * The preparation on S3: ml-100k read from s3a:// and the run written to s3a:// through the S3A
  * magic committer (conf/spark-s3.properties), against S3Proxy on loopback with signature checking
  * on. The job runs as its own JVM through spark-submit (SparkSubmit on the test classpath), its
- * credentials in the environment only; the distinctive secret must appear nowhere in what the job
- * printed, logged or wrote.
+ * credentials in the environment only. A first attempt is killed in the middle of its last write
+ * and must leave no partial output visible; the restart reuses the finished stages and completes;
+ * the distinctive secret must appear nowhere in what the jobs printed, logged or wrote.
  */
 class S3PipelineTest {
   private static final String ACCESS_KEY = "ncf-test-access";
@@ -67,12 +71,47 @@ class S3PipelineTest {
         }
       }
 
-      // 1. credentials from the environment (the default provider chain)
-      ChildProcess first = submit(s3, dir, "first", Map.of("AWS_ACCESS_KEY_ID", ACCESS_KEY, "AWS_SECRET_ACCESS_KEY", SECRET_KEY), List.of());
-      String firstLog = awaitSuccess(first);
-      for (String stage : List.of("ingest", "filter", "index", "split", "negatives")) {
-        assertTrue(firstLog.matches("(?s).*\\n" + stage + " +ran .*"), stage + " did not run: " + first.logTail(4000));
+      // 1. credentials from the environment (the default provider chain); the job is killed (kill -9)
+      // while the magic committer is writing negatives/train: tasks have uploaded parts and written
+      // their .pending/.pendingset manifests, the job commit has not happened, so nothing of that
+      // table may be visible to an S3 reader
+      Map<String, String> envCredentials = Map.of("AWS_ACCESS_KEY_ID", ACCESS_KEY, "AWS_SECRET_ACCESS_KEY", SECRET_KEY);
+      Path bucketRun = s3.bucketFolder("ncf-out").resolve("runs").resolve(RUN_ID);
+      String killedLog;
+      try (ChildProcess killed = submit(s3, dir, "killed", envCredentials, List.of())) {
+        Path magic = bucketRun.resolve("negatives/train/epoch=0/__magic");
+        Instant end = Instant.now().plus(Duration.ofMinutes(6));
+        while (!hasTaskManifest(magic)) {
+          assertTrue(killed.isAlive() && Instant.now().isBefore(end), "no task of negatives/train/epoch=0 wrote a file: " + killed.logTail(4000));
+          Thread.sleep(20);
+        }
+        killed.close(); // kill -9 of the whole process tree, between task commits and the job commit
+        killedLog = killed.log();
       }
+      assertFalse(Files.exists(bucketRun.resolve("negatives/train/epoch=0/_SUCCESS")), "killed before the job commit");
+      try (FileSystem fs = FileSystem.newInstance(URI.create("s3a://ncf-out/"), s3aConf(s3, SECRET_KEY))) {
+        List<String> visible = new ArrayList<>();
+        var files = fs.listFiles(new org.apache.hadoop.fs.Path("s3a://ncf-out/runs/" + RUN_ID + "/negatives/train"), true);
+        while (files.hasNext()) {
+          String f = files.next().getPath().toString();
+          if (!f.contains("/__magic/")) {
+            visible.add(f);
+          }
+        }
+        assertEquals(List.of(), visible, "no partial output of the killed write is visible");
+        assertTrue(fs.exists(new org.apache.hadoop.fs.Path("s3a://ncf-out/runs/" + RUN_ID + "/negatives/eval/_SUCCESS")),
+            "negatives/eval, committed before the kill, is complete");
+        assertFalse(fs.exists(new org.apache.hadoop.fs.Path("s3a://ncf-out/runs/" + RUN_ID + "/negatives/_SUCCESS")), "the stage is not marked done");
+        assertTrue(fs.exists(new org.apache.hadoop.fs.Path("s3a://ncf-out/runs/" + RUN_ID + "/split/_SUCCESS")), "split finished before the kill");
+      }
+
+      // 2. the same command again: the finished stages are reused, negatives is written from scratch
+      ChildProcess first = submit(s3, dir, "first", envCredentials, List.of());
+      String firstLog = awaitSuccess(first);
+      for (String stage : List.of("ingest", "filter", "index", "split")) {
+        assertTrue(firstLog.matches("(?s).*\\n" + stage + " +reused .*"), stage + " was not reused: " + first.logTail(4000));
+      }
+      assertTrue(firstLog.matches("(?s).*\\nnegatives +ran .*"), first.logTail(4000));
       assertTrue(firstLog.contains("Results: s3a://ncf-out/runs/" + RUN_ID), first.logTail(2000));
 
       Path run = s3.bucketFolder("ncf-out").resolve("runs").resolve(RUN_ID);
@@ -104,8 +143,22 @@ class S3PipelineTest {
       assertEquals(100_000, spark.read().parquet(run.resolve("ingest/interactions").toString()).count());
       assertEquals(943, spark.read().parquet(run.resolve("split/interactions").toString()).where("split = 'test'").count());
       assertEquals(943 * 2, spark.read().parquet(run.resolve("negatives/eval").toString()).count());
+      Dataset<Row> trainNegatives = spark.read().parquet(run.resolve("negatives/train/epoch=0").toString());
+      assertEquals(4 * spark.read().parquet(run.resolve("split/interactions").toString()).where("split = 'train'").count(),
+          trainNegatives.count(), "4 negatives per training positive and epoch, each once: the killed attempt left nothing behind");
 
-      // 2. the same job again, the credentials now in the Hadoop configuration: every stage reused
+      // the same tables as an uninterrupted local run of the same experiment (the suite's shared ml-100k run)
+      String local = new dev.ncfspark.pipeline.RunPipeline(spark, dev.ncfspark.pipeline.TestRuns.ml100k())
+          .run(new java.util.LinkedHashSet<>(dev.ncfspark.pipeline.RunPipeline.PREPARE), false).runPath();
+      for (String table : List.of("ingest/interactions", "filter/interactions", "filter/rejected", "index/users", "index/items",
+          "split/interactions", "negatives/eval", "negatives/train")) {
+        Dataset<Row> expected = spark.read().parquet(local + "/" + table);
+        Dataset<Row> actual = spark.read().parquet(run.resolve(table).toString());
+        assertEquals(expected.count(), actual.count(), table);
+        assertEquals(0, expected.exceptAll(actual).count(), table);
+      }
+
+      // 3. the same job again, the credentials now in the Hadoop configuration: every stage reused
       ChildProcess second = submit(s3, dir, "second", Map.of(), List.of(
           "--conf", "spark.hadoop.fs.s3a.access.key=" + ACCESS_KEY, "--conf", "spark.hadoop.fs.s3a.secret.key=" + SECRET_KEY));
       String secondLog = awaitSuccess(second);
@@ -115,6 +168,7 @@ class S3PipelineTest {
 
       // the secret is nowhere: not in the run folder (manifest, markers, Parquet), not in the logs
       assertTrue(firstLog.contains("fs.s3a"), "the verbose submit lists the S3A settings");
+      assertNoSecret(killedLog, "output of the killed job");
       assertNoSecret(firstLog, "output of the first job");
       assertNoSecret(secondLog, "output of the second job");
       List<Path> files = new ArrayList<>();
@@ -128,6 +182,18 @@ class S3PipelineTest {
     }
     for (ProcessHandle p : serverProcesses) {
       assertFalse(p.isAlive(), "S3Proxy still running: pid " + p.pid());
+    }
+  }
+
+  /** A task's commit data (.pending of a written file, .pendingset of a committed task) under the magic folder. */
+  private static boolean hasTaskManifest(Path magic) throws java.io.IOException {
+    if (!Files.isDirectory(magic)) {
+      return false;
+    }
+    try (Stream<Path> all = Files.walk(magic)) {
+      return all.anyMatch(p -> p.getFileName().toString().endsWith(".pending") || p.getFileName().toString().endsWith(".pendingset"));
+    } catch (java.io.UncheckedIOException | java.nio.file.NoSuchFileException e) {
+      return false; // the committer moved or deleted a file while it was listed
     }
   }
 
@@ -160,7 +226,7 @@ class S3PipelineTest {
         "--conf", "spark.driver.bindAddress=127.0.0.1",
         "--conf", "spark.driver.host=127.0.0.1",
         "--conf", "spark.ui.enabled=false",
-        "--conf", "spark.sql.shuffle.partitions=4",
+        "--conf", "spark.sql.shuffle.partitions=8", // 4 waves of tasks on 2 cores: the kill lands between task and job commits
         "--conf", "spark.logConf=true",
         "--conf", "spark.local.dir=" + dir.resolve("spark-local")));
     cmd.addAll(extraConf);

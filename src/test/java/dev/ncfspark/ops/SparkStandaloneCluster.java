@@ -129,31 +129,36 @@ public final class SparkStandaloneCluster implements AutoCloseable {
     return out;
   }
 
-  /**
-   * Tasks an executor has started but not finished, from its log in the worker's folder
-   * (work-dir/app-id/executor-id/stderr: Spark's executors log at INFO by default).
-   */
-  public long runningTasks(ProcessHandle executor) {
+  /** An executor's log so far (work-dir/app-id/executor-id/stderr), "" before it exists. */
+  public String executorLog(ProcessHandle executor) {
     String cmd = commandLine(executor);
     java.util.regex.Matcher app = java.util.regex.Pattern.compile("--app-id (\\S+)").matcher(cmd);
     java.util.regex.Matcher id = java.util.regex.Pattern.compile("--executor-id (\\S+)").matcher(cmd);
     if (!app.find() || !id.find()) {
-      return 0;
+      return "";
     }
     for (Path work : workDirs) {
       Path log = work.resolve(app.group(1)).resolve(id.group(1)).resolve("stderr");
       if (Files.isRegularFile(log)) {
         try {
-          List<String> lines = Files.readAllLines(log);
-          long started = lines.stream().filter(l -> l.contains("Running task ")).count();
-          long ended = lines.stream().filter(l -> l.contains("Finished task ") || l.contains("Exception in task ")).count();
-          return started - ended;
-        } catch (IOException | java.io.UncheckedIOException e) {
-          return 0;
+          return Files.readString(log, java.nio.charset.StandardCharsets.ISO_8859_1);
+        } catch (IOException e) {
+          return "";
         }
       }
     }
-    return 0;
+    return "";
+  }
+
+  /**
+   * Tasks an executor has started but not finished, from its log in the worker's folder
+   * (work-dir/app-id/executor-id/stderr: Spark's executors log at INFO by default).
+   */
+  public long runningTasks(ProcessHandle executor) {
+    List<String> lines = executorLog(executor).lines().toList();
+    long started = lines.stream().filter(l -> l.contains("Running task ")).count();
+    long ended = lines.stream().filter(l -> l.contains("Finished task ") || l.contains("Exception in task ")).count();
+    return started - ended;
   }
 
   /** Every process of the cluster (daemons and executors), for the no-orphan checks. */

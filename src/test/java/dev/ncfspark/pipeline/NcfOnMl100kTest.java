@@ -21,7 +21,8 @@ import org.junit.jupiter.api.Test;
  * NeuMF on ml-100k, leave-one-out with 99 sampled negatives, fixed seed: trained in the driver
  * (training-master = local) it must clearly beat MostPop on the same negatives, and the train
  * stage must leave its model, embeddings and per-epoch curves; trained by DL4J's parameter
- * averaging across two workers it must learn and resume from its checkpoint after a failure.
+ * averaging across two workers it must learn and resume from its checkpoint after a failure; and
+ * trained by DL4J's shared-gradient master (Aeron transport on loopback) it must learn too.
  */
 class NcfOnMl100kTest {
   static ExperimentConfig config(String... extra) {
@@ -75,19 +76,13 @@ class NcfOnMl100kTest {
   void parameterAveragingOnTwoWorkersLearnsAndResumesAfterAFailure() {
     SparkSession spark = SparkTestSession.get();
     ExperimentConfig cfg = config("models.ncf.spark.training-master=parameter-averaging", "models.ncf.epochs=2");
-    new RunPipeline(spark, cfg).run(Set.copyOf(RunPipeline.PREPARE), false);
-    String run = TestRuns.OUTPUT.resolve("ml100k-shared").toString();
-    Dataset<Row> splits = spark.read().parquet(run + "/split/interactions");
-    Dataset<Row> train = splits.where("split = 'train'").select("user_idx", "item_idx");
-    Dataset<Row> negatives = spark.read().parquet(run + "/negatives/train/epoch=0");
-    Dataset<Row> validation = dev.ncfspark.evaluation.SampledRankingEvaluator.candidates(
-        splits.where("split = 'validation'").select("user_idx", "item_idx"),
-        spark.read().parquet(run + "/negatives/eval").where("split = 'validation'"));
+    TrainingInputs in = TrainingInputs.of(spark, cfg, "neumf");
+    Dataset<Row> train = in.train();
+    Dataset<Row> negatives = in.negatives();
+    Dataset<Row> validation = in.validation();
     dev.ncfspark.config.NcfConfig ncf = cfg.models().ncf();
-    dev.ncfspark.io.RunFolder folder = new dev.ncfspark.io.RunFolder(run, spark.sparkContext().hadoopConfiguration());
-    dev.ncfspark.models.ncf.NcfCheckpoints checkpoints = new dev.ncfspark.models.ncf.NcfCheckpoints(folder, "test_checkpoints/neumf");
-    checkpoints.delete();
-    dev.ncfspark.models.ncf.SparkNcfTrainer trainer = new dev.ncfspark.models.ncf.SparkNcfTrainer(spark, ncf, 1, run + "/test_export");
+    dev.ncfspark.models.ncf.NcfCheckpoints checkpoints = in.checkpoints();
+    dev.ncfspark.models.ncf.SparkNcfTrainer trainer = new dev.ncfspark.models.ncf.SparkNcfTrainer(spark, ncf, 1, in.run() + "/test_export");
     RuntimeException killed = org.junit.jupiter.api.Assertions.assertThrows(RuntimeException.class, () -> trainer.train("neumf",
         dev.ncfspark.models.ncf.NcfGraphs.create("neumf", ncf, 943, 1682, 1), train, epoch -> {
           if (epoch == 1) {
@@ -107,6 +102,46 @@ class NcfOnMl100kTest {
       assertTrue(e.loss() < 0.45, e.toString());
       assertTrue(e.validationHr() > 0.25, e.toString());
     }
+    checkpoints.delete();
+  }
+
+  /** The shared run's training positives, epoch-0 negatives and validation candidates, and a fresh checkpoint folder. */
+  record TrainingInputs(String run, Dataset<Row> train, Dataset<Row> negatives, Dataset<Row> validation,
+      dev.ncfspark.models.ncf.NcfCheckpoints checkpoints) {
+    static TrainingInputs of(SparkSession spark, ExperimentConfig cfg, String checkpointName) {
+      new RunPipeline(spark, cfg).run(Set.copyOf(RunPipeline.PREPARE), false);
+      String run = TestRuns.OUTPUT.resolve("ml100k-shared").toString();
+      Dataset<Row> splits = spark.read().parquet(run + "/split/interactions");
+      Dataset<Row> validation = dev.ncfspark.evaluation.SampledRankingEvaluator.candidates(
+          splits.where("split = 'validation'").select("user_idx", "item_idx"),
+          spark.read().parquet(run + "/negatives/eval").where("split = 'validation'"));
+      dev.ncfspark.io.RunFolder folder = new dev.ncfspark.io.RunFolder(run, spark.sparkContext().hadoopConfiguration());
+      dev.ncfspark.models.ncf.NcfCheckpoints checkpoints = new dev.ncfspark.models.ncf.NcfCheckpoints(folder, "test_checkpoints/" + checkpointName);
+      checkpoints.delete();
+      return new TrainingInputs(run, splits.where("split = 'train'").select("user_idx", "item_idx"),
+          spark.read().parquet(run + "/negatives/train/epoch=0"), validation, checkpoints);
+    }
+  }
+
+  @Test
+  void sharedGradientsOnTwoWorkersLearns() {
+    SparkSession spark = SparkTestSession.get();
+    ExperimentConfig cfg = config("models.ncf.spark.training-master=shared-gradients", "models.ncf.epochs=1",
+        "models.ncf.spark.controller-address=127.0.0.1", "models.ncf.spark.network-mask=127.0.0.0/24",
+        // 4x the paper's batch and rate: a quarter of the minibatches, each of which costs a round of encoded updates
+        "models.ncf.batch-size=1024", "models.ncf.learning-rate=0.004");
+    TrainingInputs in = TrainingInputs.of(spark, cfg, "shared");
+    dev.ncfspark.config.NcfConfig ncf = cfg.models().ncf();
+    dev.ncfspark.models.ncf.NcfCheckpoints checkpoints = in.checkpoints();
+    dev.ncfspark.models.ncf.SparkNcfTrainer.Outcome o = new dev.ncfspark.models.ncf.SparkNcfTrainer(spark, ncf, 1, in.run() + "/test_export_shared")
+        .train("neumf", dev.ncfspark.models.ncf.NcfGraphs.create("neumf", ncf, 943, 1682, 1),
+            in.train(), epoch -> in.negatives(), in.validation(), 943, 1682, checkpoints);
+    dev.ncfspark.models.ncf.SparkNcfTrainer.Epoch e = o.epochs().get(0);
+    System.out.println("shared-gradients, 2 workers, 1 epoch: " + e);
+    // a constant predictor's cross-entropy at 1 positive in 5 is 0.5004; random ranking gives HR@10 = 0.1
+    // (measured here: loss 0.326, HR@10 0.506, as good as one JVM's first epoch)
+    assertTrue(e.loss() < 0.42, e.toString());
+    assertTrue(e.validationHr() > 0.35, e.toString());
     checkpoints.delete();
   }
 }

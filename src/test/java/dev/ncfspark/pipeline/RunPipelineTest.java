@@ -82,7 +82,7 @@ class RunPipelineTest {
   void theEmbeddedDefaultRunsOnGeneratedSyntheticData() {
     ExperimentConfig config = ExperimentConfigLoader.load(Optional.empty(), List.of(
         "dataset.synthetic.scale=0.001", "dataset.synthetic.dir=" + out.resolve("data"), "run.output=" + out.resolve("runs"),
-        "models.ncf.epochs=2"));
+        "models.ncf.epochs=1"));
     RunPipeline.Outcome o = new RunPipeline(SparkTestSession.get(), config).run(Set.of(), false);
     assertEquals(20_000, o.stats().get("ingest").rows(), "round(20,000,263 * 0.001) ratings");
     assertEquals(138, o.stats().get("ingest").users());

@@ -16,6 +16,8 @@ import org.nd4j.parameterserver.distributed.conf.VoidConfiguration;
  * nothing, but holds the epoch in executor memory.
  */
 public final class TrainingMasters {
+  static final String AERON_UNBLOCK_TIMEOUT = "aeron.publication.unblock.timeout";
+
   private TrainingMasters() {}
 
   public static TrainingMaster create(NcfConfig cfg, SparkContext sc, String exportDirectory, long seed) {
@@ -51,6 +53,12 @@ public final class TrainingMasters {
 
   /** Transport of shared-gradient training: Aeron over UDP, the driver as controller. */
   static VoidConfiguration voidConfiguration(NcfConfig.SparkTraining s, SparkContext sc) {
+    // DL4J's Aeron transport sets the client liveness timeout to 30 s, above Aeron's default
+    // publication unblock timeout (15 s), which Aeron's media driver refuses. jobs/submit.sh passes
+    // the flag to every JVM (conf/java17.properties); this covers a driver started otherwise.
+    if (System.getProperty(AERON_UNBLOCK_TIMEOUT) == null) {
+      System.setProperty(AERON_UNBLOCK_TIMEOUT, "60s");
+    }
     String controller = s.controllerAddress().isBlank() ? sc.getConf().get("spark.driver.host", "127.0.0.1") : s.controllerAddress();
     String mask = s.networkMask().isBlank() ? controller + "/32" : s.networkMask();
     return VoidConfiguration.builder()
