@@ -42,9 +42,7 @@ class NotebooksTest {
   @BeforeAll
   static void sharedRun() {
     // the same models as EvaluateOnMl100kTest, so that in the whole suite the run is computed once
-    RunPipeline.Outcome outcome = new RunPipeline(SparkTestSession.get(),
-        TestRuns.ml100k("models.enabled=[most-pop, random, als, als-explicit, global-mean, frequency-random-rating]"))
-        .run(Set.of(), false);
+    RunPipeline.Outcome outcome = new RunPipeline(SparkTestSession.get(), TestRuns.ml100kBaselines()).run(Set.of(), false);
     run = Path.of(outcome.runPath().replace("file:", ""));
   }
 

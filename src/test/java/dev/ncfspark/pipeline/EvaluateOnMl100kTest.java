@@ -30,7 +30,7 @@ class EvaluateOnMl100kTest {
   @SuppressWarnings("unchecked")
   static void run() throws Exception {
     outcome = new RunPipeline(SparkTestSession.get(),
-        TestRuns.ml100k("models.enabled=[most-pop, random, als, als-explicit, global-mean, frequency-random-rating]")).run(Set.of(), false);
+        TestRuns.ml100kBaselines()).run(Set.of(), false);
     metrics = new HashMap<>();
     Path run = Path.of(outcome.runPath().replace("file:", ""));
     for (Object o : Json.readList(Files.readString(run.resolve("metrics.json")))) {

@@ -75,7 +75,8 @@ class NcfOnMl100kTest {
   @Test
   void parameterAveragingOnTwoWorkersLearnsAndResumesAfterAFailure() {
     SparkSession spark = SparkTestSession.get();
-    ExperimentConfig cfg = config("models.ncf.spark.training-master=parameter-averaging", "models.ncf.epochs=2");
+    ExperimentConfig cfg = config("models.ncf.spark.training-master=parameter-averaging", "models.ncf.epochs=2",
+        "models.ncf.batch-size=1024", "models.ncf.learning-rate=0.004"); // a quarter of the minibatches (and averaging rounds)
     TrainingInputs in = TrainingInputs.of(spark, cfg, "neumf");
     Dataset<Row> train = in.train();
     Dataset<Row> negatives = in.negatives();

@@ -32,6 +32,15 @@ public final class TestRuns {
 
   private TestRuns() {}
 
+  /**
+   * The baselines' evaluation on the shared run (with ALS's rank grid), the one configuration of
+   * NotebooksTest, AlsGridSearchTest and EvaluateOnMl100kTest: the suite evaluates it once.
+   */
+  public static ExperimentConfig ml100kBaselines() {
+    return ml100k("models.enabled=[most-pop, random, als, als-explicit, global-mean, frequency-random-rating]",
+        "models.als.grid.rank=[2, 16]");
+  }
+
   public static ExperimentConfig ml100k(String... overrides) {
     List<String> all = new ArrayList<>(List.of(
         "dataset.format=movielens",

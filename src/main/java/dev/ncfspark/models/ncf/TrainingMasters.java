@@ -16,6 +16,7 @@ import org.nd4j.parameterserver.distributed.conf.VoidConfiguration;
  * nothing, but holds the epoch in executor memory.
  */
 public final class TrainingMasters {
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(TrainingMasters.class);
   static final String AERON_UNBLOCK_TIMEOUT = "aeron.publication.unblock.timeout";
 
   private TrainingMasters() {}
@@ -29,7 +30,7 @@ public final class TrainingMasters {
           .averagingFrequency(s.averagingFrequency())
           .workerPrefetchNumBatches(s.prefetchBatches())
           .saveUpdater(true) // Adam's moments are averaged with the parameters
-          .rddTrainingApproach(approach(s))
+          .rddTrainingApproach(approach(s, sc))
           .storageLevel(org.apache.spark.storage.StorageLevel.MEMORY_AND_DISK_SER())
           .exportDirectory(exportDirectory)
           .repartionData(Repartition.NumPartitionsWorkersDiffers)
@@ -38,7 +39,7 @@ public final class TrainingMasters {
           .batchSizePerWorker(cfg.batchSize())
           .workersPerNode(s.workersPerExecutor())
           .workerPrefetchNumBatches(s.prefetchBatches())
-          .rddTrainingApproach(approach(s))
+          .rddTrainingApproach(approach(s, sc))
           .storageLevel(org.apache.spark.storage.StorageLevel.MEMORY_AND_DISK_SER())
           .exportDirectory(exportDirectory)
           .rngSeed(seed)
@@ -47,8 +48,22 @@ public final class TrainingMasters {
     };
   }
 
-  static RDDTrainingApproach approach(NcfConfig.SparkTraining s) {
-    return s.approach() == NcfConfig.Approach.DIRECT ? RDDTrainingApproach.Direct : RDDTrainingApproach.Export;
+  /**
+   * The configured approach, except that "export" becomes "direct" when Spark runs on a cluster
+   * whose default file system is the local one: the exported minibatches would sit on one
+   * machine's disk where other executors cannot read them (DL4J refuses that combination).
+   */
+  static RDDTrainingApproach approach(NcfConfig.SparkTraining s, SparkContext sc) {
+    if (s.approach() == NcfConfig.Approach.DIRECT) {
+      return RDDTrainingApproach.Direct;
+    }
+    String defaultScheme = org.apache.hadoop.fs.FileSystem.getDefaultUri(sc.hadoopConfiguration()).getScheme();
+    if (!sc.isLocal() && (defaultScheme == null || defaultScheme.equals("file"))) {
+      LOG.warn("approach = export needs a shared default file system (HDFS, S3A) on a cluster; the default is {}: training with approach = direct",
+          defaultScheme);
+      return RDDTrainingApproach.Direct;
+    }
+    return RDDTrainingApproach.Export;
   }
 
   /** Transport of shared-gradient training: Aeron over UDP, the driver as controller. */
