@@ -5,6 +5,7 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.countDistinct;
 import static org.apache.spark.sql.functions.explode;
+import static org.apache.spark.sql.functions.filter;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.max;
 import static org.apache.spark.sql.functions.min;
@@ -102,7 +103,10 @@ final class NotebookExports {
     return rows;
   }
 
-  /** The evaluation lists per split and the training negatives per epoch, checked against every positive of the user. */
+  /**
+   * The evaluation lists per split and the training negatives per epoch, checked against every
+   * positive of the user: one aggregation and one join with the positives per table.
+   */
   private static List<List<Object>> negativesCheck(StageContext ctx) {
     long catalogue = ctx.read(IndexStage.ITEMS).count();
     // every interaction the user had after filtering, including rows the split set aside (as the negatives stage)
@@ -112,21 +116,27 @@ final class NotebookExports {
     List<List<Object>> rows = new ArrayList<>();
     try {
       Dataset<Row> eval = ctx.read(NegativesStage.EVAL);
-      for (Row r : eval.groupBy(Columns.SPLIT).agg(countDistinct(Columns.USER_IDX), count(lit(1)),
-              sum(size(col(Columns.NEGATIVE_ITEMS))), min(size(col(Columns.NEGATIVE_ITEMS))), max(size(col(Columns.NEGATIVE_ITEMS))),
-              sum(size(col(Columns.NEGATIVE_ITEMS)).minus(size(array_distinct(col(Columns.NEGATIVE_ITEMS))))))
+      Map<String, Long> evalHits = positivesAmong(
+          eval.select(col(Columns.SPLIT), col(Columns.USER_IDX), explode(col(Columns.NEGATIVE_ITEMS)).as(Columns.ITEM_IDX)), positives);
+      Column lists = col(Columns.NEGATIVE_ITEMS);
+      for (Row r : eval.groupBy(Columns.SPLIT).agg(countDistinct(Columns.USER_IDX), count(lit(1)), sum(size(lists)), min(size(lists)),
+              max(size(lists)), sum(size(lists).minus(size(array_distinct(lists)))),
+              sum(size(filter(lists, item -> outsideCatalogue(item, catalogue)))))
           .orderBy(Columns.SPLIT).collectAsList()) {
-        String split = r.getString(0);
-        Dataset<Row> pairs = eval.where(col(Columns.SPLIT).equalTo(split))
-            .select(col(Columns.USER_IDX), explode(col(Columns.NEGATIVE_ITEMS)).as(Columns.ITEM_IDX));
-        rows.add(List.of("eval", split, r.getLong(1), r.getLong(2), r.getLong(3), r.getInt(4), r.getInt(5), r.getLong(6),
-            outside(pairs, catalogue), pairs.join(positives, new String[] {Columns.USER_IDX, Columns.ITEM_IDX}).count()));
+        rows.add(List.of("eval", r.getString(0), r.getLong(1), r.getLong(2), r.getLong(3), r.getInt(4), r.getInt(5), r.getLong(6),
+            r.getLong(7), evalHits.getOrDefault(r.getString(0), 0L)));
       }
-      for (int epoch = 0; ctx.run().exists(NegativesStage.TRAIN + "/epoch=" + epoch); epoch++) {
-        Dataset<Row> pairs = ctx.read(NegativesStage.TRAIN + "/epoch=" + epoch).select(Columns.USER_IDX, Columns.ITEM_IDX);
-        Row r = pairs.agg(countDistinct(Columns.USER_IDX), count(lit(1))).first();
-        rows.add(List.of("train", "epoch=" + epoch, r.getLong(0), "", r.getLong(1), "", "", "",
-            outside(pairs, catalogue), pairs.join(positives, new String[] {Columns.USER_IDX, Columns.ITEM_IDX}).count()));
+      if (ctx.run().exists(NegativesStage.TRAIN)) {
+        // negatives/train/epoch=E: the epoch is a partition column of the whole table
+        Dataset<Row> train = ctx.read(NegativesStage.TRAIN).select(EPOCH, Columns.USER_IDX, Columns.ITEM_IDX);
+        Map<String, Long> trainHits = positivesAmong(train, positives);
+        for (Row r : train.groupBy(EPOCH).agg(countDistinct(Columns.USER_IDX), count(lit(1)),
+                sum(when(outsideCatalogue(col(Columns.ITEM_IDX), catalogue), 1L).otherwise(0L)))
+            .orderBy(EPOCH).collectAsList()) {
+          String epoch = String.valueOf(r.get(0));
+          rows.add(List.of("train", EPOCH + "=" + epoch, r.getLong(1), "", r.getLong(2), "", "", "", r.getLong(3),
+              trainHits.getOrDefault(epoch, 0L)));
+        }
       }
     } finally {
       positives.unpersist();
@@ -134,10 +144,19 @@ final class NotebookExports {
     return rows;
   }
 
-  private static long outside(Dataset<Row> pairs, long catalogue) {
-    Column bad = col(Columns.ITEM_IDX).lt(0).or(col(Columns.ITEM_IDX).geq(catalogue)).or(col(Columns.ITEM_IDX).isNull());
-    Row r = pairs.agg(sum(when(bad, 1L).otherwise(0L))).first();
-    return r.isNullAt(0) ? 0 : r.getLong(0);
+  private static final String EPOCH = "epoch";
+
+  private static Column outsideCatalogue(Column item, long catalogue) {
+    return item.lt(0).or(item.geq(catalogue)).or(item.isNull());
+  }
+
+  /** Pairs (group, user_idx, item_idx) that are positives of the user, counted per group (first column). */
+  private static Map<String, Long> positivesAmong(Dataset<Row> pairs, Dataset<Row> positives) {
+    Map<String, Long> hits = new LinkedHashMap<>();
+    for (Row r : pairs.join(positives, new String[] {Columns.USER_IDX, Columns.ITEM_IDX}).groupBy(pairs.columns()[0]).count().collectAsList()) {
+      hits.put(String.valueOf(r.get(0)), r.getLong(1));
+    }
+    return hits;
   }
 
   /** RFC 4180 CSV with a header; numbers in a locale-independent form. */

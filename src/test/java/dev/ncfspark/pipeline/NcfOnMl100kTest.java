@@ -78,24 +78,21 @@ class NcfOnMl100kTest {
     ExperimentConfig cfg = config("models.ncf.spark.training-master=parameter-averaging", "models.ncf.epochs=2",
         "models.ncf.batch-size=1024", "models.ncf.learning-rate=0.004"); // a quarter of the minibatches (and averaging rounds)
     TrainingInputs in = TrainingInputs.of(spark, cfg, "neumf");
-    Dataset<Row> train = in.train();
-    Dataset<Row> negatives = in.negatives();
-    Dataset<Row> validation = in.validation();
     dev.ncfspark.config.NcfConfig ncf = cfg.models().ncf();
     dev.ncfspark.models.ncf.NcfCheckpoints checkpoints = in.checkpoints();
     dev.ncfspark.models.ncf.SparkNcfTrainer trainer = new dev.ncfspark.models.ncf.SparkNcfTrainer(spark, ncf, 1, in.run() + "/test_export");
     RuntimeException killed = org.junit.jupiter.api.Assertions.assertThrows(RuntimeException.class, () -> trainer.train("neumf",
-        dev.ncfspark.models.ncf.NcfGraphs.create("neumf", ncf, 943, 1682, 1), train, epoch -> {
+        dev.ncfspark.models.ncf.NcfGraphs.create("neumf", ncf, 943, 1682, 1), in.train(), epoch -> {
           if (epoch == 1) {
             throw new RuntimeException("killed in epoch 1");
           }
-          return negatives;
-        }, validation, 943, 1682, checkpoints));
+          return in.negatives();
+        }, in.validation(), 943, 1682, checkpoints));
     assertEquals("killed in epoch 1", killed.getMessage());
     assertEquals(0, checkpoints.state().orElseThrow().epoch(), "epoch 0 was checkpointed");
 
     dev.ncfspark.models.ncf.SparkNcfTrainer.Outcome o = trainer.train("neumf",
-        dev.ncfspark.models.ncf.NcfGraphs.create("neumf", ncf, 943, 1682, 1), train, epoch -> negatives, validation, 943, 1682, checkpoints);
+        dev.ncfspark.models.ncf.NcfGraphs.create("neumf", ncf, 943, 1682, 1), in.train(), epoch -> in.negatives(), in.validation(), 943, 1682, checkpoints);
     assertEquals(0, o.resumedAfterEpoch());
     assertEquals(List.of(0, 1), o.epochs().stream().map(dev.ncfspark.models.ncf.SparkNcfTrainer.Epoch::epoch).toList());
     for (dev.ncfspark.models.ncf.SparkNcfTrainer.Epoch e : o.epochs()) {

@@ -35,17 +35,31 @@ public final class TrainingMasters {
           .exportDirectory(exportDirectory)
           .repartionData(Repartition.NumPartitionsWorkersDiffers)
           .rngSeed(seed));
-      case SHARED_GRADIENTS -> new SharedTrainingMaster.Builder(voidConfiguration(s, sc), workers, s.threshold(), cfg.batchSize())
-          .batchSizePerWorker(cfg.batchSize())
-          .workersPerNode(s.workersPerExecutor())
-          .workerPrefetchNumBatches(s.prefetchBatches())
-          .rddTrainingApproach(approach(s, sc))
-          .storageLevel(org.apache.spark.storage.StorageLevel.MEMORY_AND_DISK_SER())
-          .exportDirectory(exportDirectory)
-          .rngSeed(seed)
-          .build();
+      case SHARED_GRADIENTS -> {
+        allowDl4jAeronTimeouts();
+        yield new SharedTrainingMaster.Builder(voidConfiguration(s, sc), workers, s.threshold(), cfg.batchSize())
+            .batchSizePerWorker(cfg.batchSize())
+            .workersPerNode(s.workersPerExecutor())
+            .workerPrefetchNumBatches(s.prefetchBatches())
+            .rddTrainingApproach(approach(s, sc))
+            .storageLevel(org.apache.spark.storage.StorageLevel.MEMORY_AND_DISK_SER())
+            .exportDirectory(exportDirectory)
+            .rngSeed(seed)
+            .build();
+      }
       case LOCAL -> throw new IllegalArgumentException("training-master = local trains in the driver, without a TrainingMaster");
     };
+  }
+
+  /**
+   * DL4J's Aeron transport sets the client liveness timeout to 30 s, above Aeron's default
+   * publication unblock timeout (15 s), which Aeron's media driver refuses. jobs/submit.sh passes
+   * the flag to every JVM (conf/java17.properties); this covers a driver started otherwise.
+   */
+  private static void allowDl4jAeronTimeouts() {
+    if (System.getProperty(AERON_UNBLOCK_TIMEOUT) == null) {
+      System.setProperty(AERON_UNBLOCK_TIMEOUT, "60s");
+    }
   }
 
   /**
@@ -68,12 +82,6 @@ public final class TrainingMasters {
 
   /** Transport of shared-gradient training: Aeron over UDP, the driver as controller. */
   static VoidConfiguration voidConfiguration(NcfConfig.SparkTraining s, SparkContext sc) {
-    // DL4J's Aeron transport sets the client liveness timeout to 30 s, above Aeron's default
-    // publication unblock timeout (15 s), which Aeron's media driver refuses. jobs/submit.sh passes
-    // the flag to every JVM (conf/java17.properties); this covers a driver started otherwise.
-    if (System.getProperty(AERON_UNBLOCK_TIMEOUT) == null) {
-      System.setProperty(AERON_UNBLOCK_TIMEOUT, "60s");
-    }
     String controller = s.controllerAddress().isBlank() ? sc.getConf().get("spark.driver.host", "127.0.0.1") : s.controllerAddress();
     String mask = s.networkMask().isBlank() ? controller + "/32" : s.networkMask();
     return VoidConfiguration.builder()
