@@ -28,6 +28,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.TreeMap;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SaveMode;
@@ -157,6 +158,7 @@ final class EvaluateStage extends PipelineStage {
       metricRows.add(m);
     }
     ctx.run().writeText(METRICS_JSON, Json.write(metricRows));
+    details.put("metric_summary", metricSummary(metricRows, eval.cutoffs()));
 
     List<Map<String, Object>> tests = significance(ctx, perUser, models, ctx.config().evaluation());
     ctx.run().writeText(SIGNIFICANCE, Json.write(tests));
@@ -190,7 +192,10 @@ final class EvaluateStage extends PipelineStage {
           details.put("als_grid", best.grid());
           ctx.run().writeText(GRID, Json.write(best.grid()));
         }
-        yield AlsRanker.fit(train, best.params(), ctx.seed());
+        AlsRanker.Params chosen = best.params();
+        details.put("als_params", Map.of("rank", chosen.rank(), "reg_param", chosen.regParam(), "alpha", chosen.alpha(),
+            "max_iter", chosen.maxIter()));
+        yield AlsRanker.fit(train, chosen, ctx.seed());
       }
       default -> throw new IllegalArgumentException("not a ranking model: " + model);
     };
@@ -258,5 +263,25 @@ final class EvaluateStage extends PipelineStage {
 
   private static double seconds(long startNanos) {
     return Math.round((System.nanoTime() - startNanos) / 1e6) / 1000.0;
+  }
+
+  /**
+   * The manifest's at-a-glance results: per model, every metric at the headline cutoff (10, or the
+   * largest configured cutoff below it, else the smallest) plus the cutoff-less ones (RMSE, MAE),
+   * keyed "protocol/metric@cutoff". The full long-format table is metrics/ and metrics.json.
+   */
+  static Map<String, Map<String, Object>> metricSummary(List<Map<String, Object>> metricRows, List<Integer> cutoffs) {
+    int headline = cutoffs.stream().filter(c -> c <= 10).max(Integer::compare)
+        .orElse(cutoffs.stream().min(Integer::compare).orElse(10));
+    Map<String, Map<String, Object>> summary = new TreeMap<>();
+    for (Map<String, Object> m : metricRows) {
+      Object cutoff = m.get(PerUserMetrics.CUTOFF);
+      if (cutoff != null && ((Number) cutoff).intValue() != headline) {
+        continue;
+      }
+      String key = m.get("protocol") + "/" + m.get(PerUserMetrics.METRIC) + (cutoff == null ? "" : "@" + cutoff);
+      summary.computeIfAbsent((String) m.get(PerUserMetrics.MODEL), k -> new TreeMap<>()).put(key, m.get(PerUserMetrics.VALUE));
+    }
+    return summary;
   }
 }

@@ -99,10 +99,22 @@ final class ReportStage extends PipelineStage {
     return curves;
   }
 
+  @SuppressWarnings("unchecked")
   private static String protocol(StageContext ctx) {
     String split = ctx.config().split().kind().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+    Map<String, Object> evaluated = ctx.run().readText(EvaluateStage.NAME + "/" + RunPipeline.MARKER)
+        .map(text -> (Map<String, Object>) ((Map<String, Object>) Json.readMap(text).get("stats")).get("details"))
+        .orElse(Map.of());
+    Object fullUsers = evaluated.get("full_ranking_users");
+    Object positives = evaluated.get("test_lists_containing_their_positive");
+    int sample = ctx.config().evaluation().fullRankingUsers();
     return split + ", " + ctx.config().negatives().evalCount() + " sampled negatives per test user"
-        + (ctx.config().evaluation().fullRanking() ? "; full ranking over unseen items" : "");
+        + (positives instanceof Number n && n.longValue() > 0
+            ? " (" + n.longValue() + " lists contained their positive: removed from the list, counted)" : "")
+        + (ctx.config().evaluation().fullRanking()
+            ? "; full ranking over unseen items for " + (fullUsers == null ? "?" : fullUsers)
+                + (sample > 0 ? " test users (a seeded sample of at most " + sample + ")" : " test users (all)")
+            : "");
   }
 
   /** Report column names: sampled metrics as they are, full-ranking ones marked. */

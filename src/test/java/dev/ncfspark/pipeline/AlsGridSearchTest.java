@@ -24,6 +24,11 @@ class AlsGridSearchTest {
     double hr2 = ((Number) grid.get(0).get("validation_hr_at_10")).doubleValue();
     double hr16 = ((Number) grid.get(1).get("validation_hr_at_10")).doubleValue();
     assertTrue(hr2 > 0.05 && hr16 > 0.05 && hr2 != hr16, grid.toString());
-    assertTrue(Files.readString(run.resolve("metrics.json")).contains("\"als\""), "ALS is evaluated with the chosen rank");
+    assertTrue(Files.readString(run.resolve("metrics.json")).contains("\"als\""), "ALS is evaluated");
+    Map<String, Object> manifest = Json.readMap(Files.readString(run.resolve("manifest.json")));
+    Map<String, Object> evaluate = ((List<Map<String, Object>>) manifest.get("stages")).stream()
+        .filter(s -> "evaluate".equals(s.get("name"))).findFirst().orElseThrow();
+    Map<String, Object> chosen = (Map<String, Object>) ((Map<String, Object>) evaluate.get("details")).get("als_params");
+    assertEquals(hr2 > hr16 ? 2 : 16, ((Number) chosen.get("rank")).intValue(), "the rank with the best validation HR@10 is used: " + grid);
   }
 }

@@ -71,5 +71,15 @@ class EvaluateOnMl100kTest {
     String md = Files.readString(run.resolve("report/report.md"));
     assertTrue(md.contains("HR@10") && md.contains("| als |"), md.substring(0, Math.min(2000, md.length())));
     assertTrue(Files.list(run.resolve("report/plots")).anyMatch(p -> p.toString().endsWith(".png")));
+    assertTrue(md.contains("full ranking over unseen items for 300 test users (a seeded sample of at most 300)"),
+        "the report says how many users full ranking covered");
+
+    Map<String, Object> manifest = Json.readMap(Files.readString(run.resolve("manifest.json")));
+    Map<String, Object> evaluate = ((List<Map<String, Object>>) manifest.get("stages")).stream()
+        .filter(s -> "evaluate".equals(s.get("name"))).findFirst().orElseThrow();
+    Map<String, Map<String, Object>> summary = (Map<String, Map<String, Object>>) ((Map<String, Object>) evaluate.get("details")).get("metric_summary");
+    assertEquals(metrics.get("als/sampled/HR@10"), ((Number) summary.get("als").get("sampled/HR@10")).doubleValue(), 1e-12);
+    assertEquals(metrics.get("als-explicit/rating/RMSE@null"), ((Number) summary.get("als-explicit").get("rating/RMSE")).doubleValue(), 1e-12);
+    assertTrue(summary.get("random").containsKey("full/Recall@10") && !summary.get("random").containsKey("sampled/HR@20"), summary.toString());
   }
 }

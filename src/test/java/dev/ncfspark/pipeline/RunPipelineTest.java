@@ -62,6 +62,9 @@ class RunPipelineTest {
     Map<String, Object> filterDetails = (Map<String, Object>) stages.get(1).get("details");
     assertTrue(((List<?>) filterDetails.get("core_k_rounds")).size() >= 2);
     assertEquals("3.5.5", ((Map<String, Object>) manifest.get("versions")).get("spark"));
+    Map<String, Object> recordedConfig = (Map<String, Object>) manifest.get("config");
+    assertEquals(Json.readMap(config.toJson()), recordedConfig, "the manifest records the whole effective configuration");
+    assertEquals(5, ((Number) ((Map<String, Object>) recordedConfig.get("filter")).get("user-k")).intValue());
     Map<String, Object> negatives = (Map<String, Object>) stages.get(4).get("details");
     assertEquals(Map.of("test", 943, "validation", 943), negatives.get("eval_users"));
 

@@ -63,6 +63,13 @@ public final class CoreKFilter {
       Row before = userCounts.agg(count(lit(1)), sum(col("_uc")),
           sum(when(col("_uc").geq(config.userK()), 0).otherwise(1))).first();
       long users = before.getLong(0);
+      if (users == 0) {
+        userCounts.unpersist();
+        itemCounts.unpersist();
+        // sum() of no rows is null: an empty input is reported here, before any statistic is read
+        throw new EmptyResultException("core-k filtering received no interactions: every row was removed before it"
+            + " (see the ingest and implicit-feedback rejects: dataset.bad-rows, implicit.threshold)");
+      }
       long rows = before.getLong(1);
       long items = itemCounts.count();
       long itemsBelow = itemCounts.where(col("_ic").lt(config.itemK())).count();

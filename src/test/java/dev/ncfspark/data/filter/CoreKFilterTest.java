@@ -87,4 +87,11 @@ class CoreKFilterTest {
         () -> new CoreKFilter(new CoreKConfig(5000, 5, 100)).apply(latestSmall));
     assertTrue(e.getMessage().contains("user-k=5000") && e.getMessage().contains("100836"), e.getMessage());
   }
+
+  @Test
+  void anEmptyInputIsAClearErrorNotANullPointer() {
+    CoreKFilter.EmptyResultException e = assertThrows(CoreKFilter.EmptyResultException.class,
+        () -> new CoreKFilter(new CoreKConfig(5, 5, 100)).apply(latestSmall.limit(0)));
+    assertTrue(e.getMessage().contains("received no interactions"), e.getMessage());
+  }
 }

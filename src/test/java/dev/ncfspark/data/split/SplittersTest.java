@@ -98,5 +98,16 @@ class SplittersTest {
     long expected = data.select("timestamp").orderBy("timestamp").collectAsList().get((int) Math.floor(0.9 * 99_999)).getLong(0);
     assertEquals(expected, cuts.get(1));
     assertEquals(0.1, counts(t).get(Columns.TEST) / 100_000.0, 0.005);
+
+    // cut at fixed timestamps: [validation, test) is validation, >= test is test, the rest train
+    long validationAt = 890_000_000L;
+    long testAt = 892_000_000L;
+    TemporalSplitter byTime = new TemporalSplitter(new TemporalCut(false, 0, 0, testAt, validationAt));
+    Map<String, Long> timed = counts(byTime.assign(data));
+    assertEquals(List.of(validationAt, testAt), byTime.cuts());
+    assertEquals(data.where("timestamp >= " + testAt).count(), timed.get(Columns.TEST));
+    assertEquals(data.where("timestamp >= " + validationAt + " and timestamp < " + testAt).count(), timed.get(Columns.VALIDATION));
+    assertEquals(data.where("timestamp < " + validationAt).count(), timed.get(Columns.TRAIN));
+    assertTrue(timed.get(Columns.TEST) > 0 && timed.get(Columns.VALIDATION) > 0 && timed.get(Columns.TRAIN) > 0, timed.toString());
   }
 }
