@@ -88,4 +88,27 @@ class FullRankingEvaluatorTest {
     assertEquals((1 / (Math.log(3) / Math.log(2))) / (1 + 1 / (Math.log(3) / Math.log(2))), v.get("NDCG"), 1e-12);
     assertEquals((1.0 / 2) / 2, v.get("MAP"), 1e-12);
   }
+
+  @Test
+  void beyondAccuracyHandComputed() {
+    SparkSession spark = SparkTestSession.get();
+    StructType topSchema = PAIRS.add("score", DataTypes.DoubleType).add("rank", DataTypes.IntegerType);
+    // top-3 lists: user 0 [1, 2, 3], user 1 [2, 4, 5]; at K = 2: user 0 [1, 2], user 1 [2, 4]
+    Dataset<Row> top = spark.createDataFrame(List.of(
+        RowFactory.create(0, 1, 0.9, 1), RowFactory.create(0, 2, 0.8, 2), RowFactory.create(0, 3, 0.7, 3),
+        RowFactory.create(1, 2, 0.9, 1), RowFactory.create(1, 4, 0.8, 2), RowFactory.create(1, 5, 0.7, 3)), topSchema);
+    // item 4 has no popularity row: counted as 0
+    Dataset<Row> popularity = spark.createDataFrame(List.of(RowFactory.create(1, 10.0), RowFactory.create(2, 4.0),
+        RowFactory.create(3, 7.0), RowFactory.create(5, 1.0), RowFactory.create(9, 100.0)),
+        new StructType().add("item_idx", DataTypes.IntegerType).add("popularity", DataTypes.DoubleType));
+    Map<String, Row> v = new HashMap<>();
+    FullRankingEvaluator.beyondAccuracy(top, popularity, 10, 2).collectAsList().forEach(x -> v.put(x.getString(0), x));
+    assertEquals(2, v.size());
+    // distinct items {1, 2, 4} of a catalogue of 10
+    assertEquals(3.0 / 10, v.get("Coverage").getDouble(2), 1e-12);
+    assertEquals(2, v.get("Coverage").getInt(1));
+    // popularity per recommendation (item 2 twice): (10 + 4 + 4 + 0) / 4
+    assertEquals(18.0 / 4, v.get("MeanPopularity").getDouble(2), 1e-12);
+    assertEquals(2, v.get("MeanPopularity").getInt(1));
+  }
 }
