@@ -6,7 +6,7 @@ import java.util.Arrays;
 import java.util.Locale;
 
 /** Small checked readers shared by the config sections: enums by their kebab-case name, ranges. */
-final class ConfigValues {
+public final class ConfigValues {
   private ConfigValues() {}
 
   static <E extends Enum<E>> E enumValue(Config c, String path, Class<E> type) {
@@ -20,7 +20,8 @@ final class ConfigValues {
         c.origin(), path, "expected one of " + Arrays.stream(type.getEnumConstants()).map(ConfigValues::kebab).toList() + ", found '" + value + "'");
   }
 
-  static String kebab(Enum<?> e) {
+  /** An enum constant as written in the configuration: LEAVE_ONE_OUT is leave-one-out. */
+  public static String kebab(Enum<?> e) {
     return e.name().toLowerCase(Locale.ROOT).replace('_', '-');
   }
 

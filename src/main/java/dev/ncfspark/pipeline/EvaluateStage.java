@@ -3,6 +3,7 @@ package dev.ncfspark.pipeline;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
 
+import dev.ncfspark.config.ConfigValues;
 import dev.ncfspark.config.EvaluationConfig;
 import dev.ncfspark.config.ModelsConfig;
 import dev.ncfspark.config.NcfConfig;
@@ -26,7 +27,6 @@ import org.deeplearning4j.nn.graph.ComputationGraph;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import org.apache.spark.sql.Dataset;
@@ -143,7 +143,7 @@ final class EvaluateStage extends PipelineStage {
     Dataset<Row> metrics = means.selectExpr(order)
         .withColumn("run_id", lit(RunPipeline.runId(ctx.config())))
         .withColumn("dataset", lit(RunPipeline.datasetName(ctx.config().dataset())))
-        .withColumn("split", lit(ctx.config().split().kind().name().toLowerCase(Locale.ROOT).replace('_', '-')))
+        .withColumn("split", lit(ConfigValues.kebab(ctx.config().split().kind())))
         .selectExpr("run_id", "dataset", "split", PerUserMetrics.MODEL, "protocol", PerUserMetrics.METRIC, PerUserMetrics.CUTOFF,
             PerUserMetrics.VALUE, PerUserMetrics.USERS)
         .orderBy(PerUserMetrics.MODEL, "protocol", PerUserMetrics.METRIC, PerUserMetrics.CUTOFF);

@@ -1,5 +1,6 @@
 package dev.ncfspark.pipeline;
 
+import dev.ncfspark.config.ConfigValues;
 import dev.ncfspark.io.Json;
 import dev.ncfspark.report.CurvePoint;
 import dev.ncfspark.report.MetricValue;
@@ -15,6 +16,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Stage 7: the readable report ({@code report/index.html}, {@code report/report.md}, charts in
@@ -44,10 +46,7 @@ final class ReportStage extends PipelineStage {
       if (!List.of(IngestStage.NAME, FilterStage.NAME, SplitStage.NAME).contains(stage.name())) {
         continue;
       }
-      ctx.run().readText(stage.name() + "/" + RunPipeline.MARKER).ifPresent(text -> {
-        StageStats s = StageStats.fromMap((Map<String, Object>) Json.readMap(text).get("stats"));
-        stages.add(new StageSummary(stage.name(), s.rows(), s.users(), s.items(), s.seconds()));
-      });
+      markerStats(ctx, stage.name()).ifPresent(s -> stages.add(new StageSummary(stage.name(), s.rows(), s.users(), s.items(), s.seconds())));
     }
     List<SignificanceTest> tests = new ArrayList<>();
     for (Object o : Json.readList(ctx.run().readText(EvaluateStage.SIGNIFICANCE).orElse("[]"))) {
@@ -61,7 +60,7 @@ final class ReportStage extends PipelineStage {
         .forEach((model, t) -> seconds.put(model, number(((Map<String, Object>) t).get("total_seconds"))));
     List<CurvePoint> curves = trainingCurves(ctx);
     ReportInput input = new ReportInput(RunPipeline.runId(ctx.config()), RunPipeline.datasetName(ctx.config().dataset()),
-        ctx.config().split().kind().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'), protocol(ctx),
+        ConfigValues.kebab(ctx.config().split().kind()), protocol(ctx),
         metrics, stages, curves, tests, seconds, ctx.config().toJson());
     try {
       Path local = Files.createTempDirectory("ncf-report");
@@ -99,12 +98,16 @@ final class ReportStage extends PipelineStage {
     return curves;
   }
 
+  /** The statistics a finished stage wrote into its marker, if it ran in this run folder. */
   @SuppressWarnings("unchecked")
+  private static Optional<StageStats> markerStats(StageContext ctx, String stage) {
+    return ctx.run().readText(stage + "/" + RunPipeline.MARKER)
+        .map(text -> StageStats.fromMap((Map<String, Object>) Json.readMap(text).get("stats")));
+  }
+
   private static String protocol(StageContext ctx) {
-    String split = ctx.config().split().kind().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
-    Map<String, Object> evaluated = ctx.run().readText(EvaluateStage.NAME + "/" + RunPipeline.MARKER)
-        .map(text -> (Map<String, Object>) ((Map<String, Object>) Json.readMap(text).get("stats")).get("details"))
-        .orElse(Map.of());
+    String split = ConfigValues.kebab(ctx.config().split().kind());
+    Map<String, Object> evaluated = markerStats(ctx, EvaluateStage.NAME).map(StageStats::details).orElse(Map.of());
     Object fullUsers = evaluated.get("full_ranking_users");
     Object positives = evaluated.get("test_lists_containing_their_positive");
     int sample = ctx.config().evaluation().fullRankingUsers();

@@ -7,6 +7,7 @@ import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
 
+import dev.ncfspark.config.ConfigValues;
 import dev.ncfspark.config.SplitConfig;
 import dev.ncfspark.data.Columns;
 import dev.ncfspark.data.split.ColdStartRepair;
@@ -50,7 +51,7 @@ final class SplitStage extends PipelineStage {
       ctx.write(rows.drop(ColdStartRepair.REPAIR), INTERACTIONS, Columns.SPLIT);
       ctx.write(repaired.rejected(), REJECTED);
       Map<String, Object> details = new LinkedHashMap<>();
-      details.put("kind", cfg.kind().name().toLowerCase().replace('_', '-'));
+      details.put("kind", ConfigValues.kebab(cfg.kind()));
       if (splitter instanceof TemporalSplitter t) {
         details.put("validation_cut", t.cuts().get(0));
         details.put("test_cut", t.cuts().get(1));

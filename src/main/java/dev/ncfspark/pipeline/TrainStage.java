@@ -2,6 +2,7 @@ package dev.ncfspark.pipeline;
 
 import static org.apache.spark.sql.functions.col;
 
+import dev.ncfspark.config.ConfigValues;
 import dev.ncfspark.config.ModelsConfig;
 import dev.ncfspark.config.NcfConfig;
 import dev.ncfspark.config.NegativesConfig;
@@ -123,7 +124,7 @@ final class TrainStage extends PipelineStage {
       }
     }
     details.put("per_model", perModel);
-    details.put("training_master", cfg.spark().trainingMaster().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'));
+    details.put("training_master", ConfigValues.kebab(cfg.spark().trainingMaster()));
     details.put("batch_size", cfg.batchSize());
     return new StageStats(curves.size(), numUsers, numItems, 0, details);
   }
