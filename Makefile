@@ -39,7 +39,7 @@ bench-prepare: package
 ## NeuMF training throughput at ML-20M size: single-JVM fit (baseline) against the Spark path;
 ## writes bench/results/train-*.json and .md. ARGS="200": minibatches per measurement.
 bench-train: package
-	NCF_LOCAL_SUBMIT=1 NCF_DRIVER_MEMORY=$${NCF_DRIVER_MEMORY-12g} NCF_MAIN_CLASS=dev.ncfspark.bench.TrainBenchmark \
+	NCF_LOCAL_SUBMIT=1 NCF_DRIVER_MEMORY=$${NCF_DRIVER_MEMORY-6g} NCF_MAIN_CLASS=dev.ncfspark.bench.TrainBenchmark \
 	  jobs/submit.sh --master 'local[2]' --properties-file conf/spark-local.properties -- $(ARGS)
 
 ## Resolve the gpu profile's dependency graph (nd4j-cuda-11.6) without a GPU or its 600 MB jars.

@@ -5,75 +5,68 @@ import dev.ncfspark.config.NcfConfig;
 import dev.ncfspark.io.Json;
 import dev.ncfspark.models.ncf.NcfBatches;
 import dev.ncfspark.models.ncf.NcfGraphs;
-import dev.ncfspark.models.ncf.TrainingMasters;
+import dev.ncfspark.models.ncf.engine.EmbeddingKernels;
+import dev.ncfspark.models.ncf.engine.SparseNcfNetwork;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.Row;
-import org.apache.spark.sql.SparkSession;
+import java.util.SplittableRandom;
 import org.deeplearning4j.nn.graph.ComputationGraph;
-import org.deeplearning4j.spark.api.TrainingMaster;
-import org.deeplearning4j.spark.impl.graph.SparkComputationGraph;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.dataset.api.MultiDataSet;
 
 /**
  * {@code make bench-train}: NeuMF training throughput at ML-20M size (138,493 users x 26,744
- * items) for predictive factors 8 and 64 and batch sizes 256 / 2048 / 16384, over a fixed number
- * of minibatches: samples/s of (a) single-JVM {@code ComputationGraph.fit} — the baseline — and
- * (b) the Spark path (the job's TrainingMaster over executors), on the same generated examples;
- * plus the fixed cost of one optimizer step (a fit on a 1-example batch: the dense Adam update of
- * every parameter, embedding tables included), and peak memory. Writes {@code
- * bench/results/train-<time>.json} and {@code .md}.
+ * items), predictive factors 8 and 64, batch 256 to 65,536, all in one run with the same number
+ * of native threads: the sparse engine (the job's default), DL4J's {@code ComputationGraph.fit}
+ * (the previous engine), and the PyTorch reference of the same architecture in {@code
+ * bench/ncf_torch.py} (dense Adam, and sparse embeddings with SparseAdam; skipped with a line when
+ * python3-torch is missing). Each measurement runs a fixed number of minibatches or a time budget,
+ * whichever ends first, after a warm-up. Also: ND4J's own matrix multiply in GFLOP/s (what the
+ * dense layers can reach here) and peak memory. Writes {@code bench/results/train-<time>.{json,md}}.
+ *
+ * <p>Arguments: {@code [steps] [threads] [seconds per measurement]}, defaults 2000 (at most 4M
+ * examples), 1 and 8.
  */
 public final class TrainBenchmark {
   static final int USERS = 138_493;
   static final int ITEMS = 26_744;
+  static final List<Integer> FACTORS = List.of(8, 64);
+  static final List<Integer> BATCHES = List.of(256, 2048, 16384, 65536);
 
   private TrainBenchmark() {}
 
-  public static void main(String[] args) throws IOException {
-    int steps = args.length > 0 ? Integer.parseInt(args[0]) : 60;
-    List<Integer> factors = List.of(8, 64);
-    List<Integer> batches = List.of(256, 2048, 16384);
-    SparkSession spark = SparkSession.builder().appName("ncf-spark bench-train").getOrCreate();
+  public static void main(String[] args) throws IOException, InterruptedException {
+    int steps = args.length > 0 ? Integer.parseInt(args[0]) : 2000;
+    int threads = args.length > 1 ? Integer.parseInt(args[1]) : 1;
+    double budget = args.length > 2 ? Double.parseDouble(args[2]) : 8;
+    Nd4j.getEnvironment().setMaxMasterThreads(threads);
+    Nd4j.getEnvironment().setMaxThreads(threads);
     Map<String, Object> result = new LinkedHashMap<>();
     result.put("benchmark", "train");
     result.put("date", Instant.now().toString());
-    result.put("master", spark.sparkContext().master());
     result.put("cores", Runtime.getRuntime().availableProcessors());
+    result.put("threads", threads);
     result.put("users", USERS);
     result.put("items", ITEMS);
     result.put("steps", steps);
+    result.put("seconds_per_measurement", budget);
+    result.put("nd4j_mmul_gflops", mmulGflops());
     List<Map<String, Object>> rows = new ArrayList<>();
     try {
-      for (int factor : factors) {
-        for (int batch : batches) {
-          NcfConfig cfg = ExperimentConfigLoader.load(Optional.empty(), List.of(
-              "models.ncf.factors=" + factor, "models.ncf.batch-size=" + batch,
-              "models.ncf.spark.training-master=parameter-averaging")).models().ncf();
-          Dataset<Row> examples = examples(spark, (long) steps * batch).cache();
-          examples.count();
-          Map<String, Object> r = new LinkedHashMap<>();
-          r.put("factors", factor);
-          r.put("batch", batch);
-          ComputationGraph net = NcfGraphs.create("neumf", cfg, USERS, ITEMS, 1);
-          r.put("parameters", net.numParams());
-          r.put("optimizer_step_ms", optimizerStepMillis(net));
-          r.put("single_jvm_samples_per_s", singleJvm(net, examples, batch));
-          r.put("spark_samples_per_s", sparkPath(spark, cfg, examples, batch));
-          r.put("spark_vs_single_jvm", (double) r.get("spark_samples_per_s") / (double) r.get("single_jvm_samples_per_s"));
-          System.out.println("bench-train " + r);
-          rows.add(r);
-          examples.unpersist();
+      for (int factor : FACTORS) {
+        for (int batch : BATCHES) {
+          rows.add(measure(factor, batch, steps, threads, budget));
         }
       }
     } finally {
@@ -81,57 +74,147 @@ public final class TrainBenchmark {
       result.put("peak_rss_gib", PrepareBenchmark.peakRssGib());
       result.put("peak_heap_gib", PrepareBenchmark.peakHeapGib());
       write(result);
-      spark.stop();
     }
   }
 
-  /** Deterministic examples: users and items spread over the whole tables, 1 positive in 5. */
-  static Dataset<Row> examples(SparkSession spark, long n) {
-    return spark.range(n).selectExpr(
-        "cast(pmod(xxhash64(id, 'u'), " + USERS + ") as int) as user_idx",
-        // squaring a uniform draw skews items towards low ids (popular items), as real data does
-        "cast(floor(pow(pmod(xxhash64(id, 'i'), 1000000) / 1000000.0, 2) * " + ITEMS + ") as int) as item_idx",
-        "cast(IF(pmod(id, 5) = 0, 1.0, 0.0) as float) as label");
+  private static Map<String, Object> measure(int factor, int batch, int steps, int threads, double budget)
+      throws IOException, InterruptedException {
+    NcfConfig cfg = ExperimentConfigLoader.load(Optional.empty(), List.of("models.ncf.factors=" + factor,
+        "models.ncf.batch-size=" + batch)).models().ncf();
+    int n = Math.max(3, Math.min(steps, 4_000_000 / batch));
+    Examples ex = Examples.of(n, batch, factor);
+    Map<String, Object> r = new LinkedHashMap<>();
+    r.put("factors", factor);
+    r.put("batch", batch);
+    ComputationGraph graph = NcfGraphs.create("neumf", cfg, USERS, ITEMS, 1);
+    r.put("parameters", graph.numParams());
+    r.put("dense_flops_per_example", denseFlopsPerExample(cfg));
+    SparseNcfNetwork sparse = new SparseNcfNetwork(graph.clone(), cfg.mlpLayers().size(),
+        SparseNcfNetwork.Settings.adam(cfg.learningRate(), 0, 0, 1), EmbeddingKernels.of(EmbeddingKernels.Choice.AUTO));
+    Timing s = time(n, budget, i -> sparse.fit(ex.users[i], ex.items[i], ex.labels[i], batch));
+    r.put("sparse_samples_per_s", s.steps * (double) batch / s.seconds);
+    r.put("sparse_step_ms", s.seconds * 1000 / s.steps);
+    r.put("sparse_gflops", s.steps * (double) batch * denseFlopsPerExample(cfg) / s.seconds / 1e9);
+    Timing g = time(n, budget, i -> graph.fit(ex.batch(i)));
+    r.put("graph_samples_per_s", g.steps * (double) batch / g.seconds);
+    r.put("graph_step_ms", g.seconds * 1000 / g.steps);
+    for (String mode : List.of("dense", "sparse")) {
+      Map<String, Object> torch = pytorch(factor, batch, n, threads, budget, mode);
+      Object rate = torch.get("samples_per_s");
+      r.put("pytorch_" + mode + "_samples_per_s", rate);
+      if (rate == null) {
+        r.put("pytorch_skipped", torch.get("skipped"));
+      }
+    }
+    double sparseRate = (double) r.get("sparse_samples_per_s");
+    r.put("sparse_vs_graph", sparseRate / (double) r.get("graph_samples_per_s"));
+    for (String mode : List.of("dense", "sparse")) {
+      Object rate = r.get("pytorch_" + mode + "_samples_per_s");
+      r.put("sparse_vs_pytorch_" + mode, rate == null ? null : sparseRate / ((Number) rate).doubleValue());
+    }
+    System.out.println("bench-train " + r);
+    return r;
   }
 
-  /** Milliseconds of one fit on a single example: what every step costs whatever the batch size. */
-  static double optimizerStepMillis(ComputationGraph net) {
-    MultiDataSet one = NcfBatches.batch(new float[] {1}, new float[] {2}, new float[] {1}, 1);
-    for (int i = 0; i < 5; i++) {
-      net.fit(one);
+  /** Multiply-adds of the dense layers per example, times 2 for FLOPs, times 3 for forward + backward. */
+  static long denseFlopsPerExample(NcfConfig cfg) {
+    long macs = 0;
+    int width = 2 * cfg.mlpEmbedding();
+    for (int out : cfg.mlpLayers()) {
+      macs += (long) width * out;
+      width = out;
+    }
+    macs += cfg.gmfEmbedding() + width;
+    return 6 * macs;
+  }
+
+  /** ND4J's single-precision matrix multiply on this machine: [16384 x 256] x [256 x 256], GFLOP/s. */
+  static double mmulGflops() {
+    INDArray a = Nd4j.rand(DataType.FLOAT, 16384, 256);
+    INDArray b = Nd4j.rand(DataType.FLOAT, 256, 256);
+    INDArray c = Nd4j.zeros(DataType.FLOAT, 16384, 256);
+    for (int i = 0; i < 3; i++) {
+      Nd4j.gemm(a, b, c, false, false, 1.0, 0.0);
+    }
+    int reps = 20;
+    long t0 = System.nanoTime();
+    for (int i = 0; i < reps; i++) {
+      Nd4j.gemm(a, b, c, false, false, 1.0, 0.0);
+    }
+    double seconds = (System.nanoTime() - t0) / 1e9;
+    return reps * 2.0 * 16384 * 256 * 256 / seconds / 1e9;
+  }
+
+  record Timing(int steps, double seconds) {}
+
+  static final double WARM_UP_SECONDS = 2;
+  static final int WARM_UP_BATCHES = 20;
+
+  /**
+   * Warms up (the JIT, native allocations) for {@link #WARM_UP_SECONDS} on the first minibatches,
+   * then times minibatches 0.. until {@code n} are done or {@code budget} seconds pass.
+   */
+  static Timing time(int n, double budget, java.util.function.IntConsumer step) {
+    long w0 = System.nanoTime();
+    for (int i = 0; (System.nanoTime() - w0) / 1e9 < WARM_UP_SECONDS; i = (i + 1) % Math.min(n, WARM_UP_BATCHES)) {
+      step.accept(i);
     }
     long t0 = System.nanoTime();
-    int n = 20;
-    for (int i = 0; i < n; i++) {
-      net.fit(one);
+    int done = 0;
+    while (done < n) {
+      step.accept(done);
+      done++;
+      if ((System.nanoTime() - t0) / 1e9 > budget) {
+        break;
+      }
     }
-    return (System.nanoTime() - t0) / 1e6 / n;
+    return new Timing(done, (System.nanoTime() - t0) / 1e9);
   }
 
-  static double singleJvm(ComputationGraph net, Dataset<Row> examples, int batch) {
-    Iterator<Row> it = examples.selectExpr("user_idx", "item_idx", "label").toLocalIterator();
-    List<MultiDataSet> all = new ArrayList<>();
-    NcfBatches.iterator(it, batch).forEachRemaining(all::add);
-    net.fit(all.get(0)); // warm-up
-    long t0 = System.nanoTime();
-    long n = 0;
-    for (MultiDataSet b : all) {
-      net.fit(b);
-      n += b.getFeatures(0).rows();
+  /** Deterministic minibatches: users uniform, items skewed towards low ids (popular), 1 positive in 5. */
+  record Examples(int[][] users, int[][] items, float[][] labels) {
+    static Examples of(int batches, int batch, long seed) {
+      SplittableRandom random = new SplittableRandom(seed);
+      int[][] u = new int[batches][batch];
+      int[][] v = new int[batches][batch];
+      float[][] y = new float[batches][batch];
+      for (int b = 0; b < batches; b++) {
+        for (int i = 0; i < batch; i++) {
+          u[b][i] = random.nextInt(USERS);
+          double x = random.nextDouble();
+          v[b][i] = (int) (x * x * ITEMS);
+          y[b][i] = i % 5 == 0 ? 1f : 0f;
+        }
+      }
+      return new Examples(u, v, y);
     }
-    return n / ((System.nanoTime() - t0) / 1e9);
+
+    MultiDataSet batch(int b) {
+      float[] fu = new float[users[b].length];
+      float[] fv = new float[users[b].length];
+      for (int i = 0; i < fu.length; i++) {
+        fu[i] = users[b][i];
+        fv[i] = items[b][i];
+      }
+      return NcfBatches.batch(fu, fv, labels[b], fu.length);
+    }
   }
 
-  static double sparkPath(SparkSession spark, NcfConfig cfg, Dataset<Row> examples, int batch) {
-    ComputationGraph net = NcfGraphs.create("neumf", cfg, USERS, ITEMS, 1);
-    TrainingMaster master = TrainingMasters.create(cfg, spark.sparkContext(), Path.of("target/bench/export").toAbsolutePath().toString(), 1);
-    SparkComputationGraph sparkNet = new SparkComputationGraph(spark.sparkContext(), net, master);
-    long n = examples.count();
-    long t0 = System.nanoTime();
-    sparkNet.fitMultiDataSet(NcfBatches.of(examples, batch, cfg.spark().ompThreads()));
-    double s = (System.nanoTime() - t0) / 1e9;
-    master.deleteTempFiles(spark.sparkContext());
-    return n / s;
+  /** The PyTorch reference's JSON result, or {"skipped": why}. */
+  @SuppressWarnings("unchecked")
+  static Map<String, Object> pytorch(int factor, int batch, int steps, int threads, double budget, String mode)
+      throws IOException, InterruptedException {
+    Path script = Path.of("bench", "ncf_torch.py");
+    if (!Files.exists(script) || !Files.exists(Path.of("/usr/bin/python3"))) {
+      return Map.of("skipped", "no /usr/bin/python3 or bench/ncf_torch.py");
+    }
+    Process p = new ProcessBuilder("/usr/bin/python3", script.toString(), "--users", "" + USERS, "--items", "" + ITEMS,
+        "--factors", "" + factor, "--batch", "" + batch, "--steps", "" + steps, "--warmup", "" + Math.max(1, Math.min(WARM_UP_BATCHES, 200_000 / batch)), "--threads", "" + threads,
+        "--mode", mode, "--seed", "1", "--max-seconds", "" + budget).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+    p.waitFor();
+    String last = out.substring(out.lastIndexOf('\n') + 1);
+    return last.startsWith("{") ? Json.readMap(last) : Map.of("skipped", "bench/ncf_torch.py printed no result (exit " + p.exitValue() + ")");
   }
 
   private static void write(Map<String, Object> r) throws IOException {
@@ -139,17 +222,31 @@ public final class TrainBenchmark {
     String stamp = ((String) r.get("date")).replaceAll("[:.]", "").substring(0, 17);
     Files.writeString(dir.resolve("train-" + stamp + ".json"), Json.write(r));
     StringBuilder md = new StringBuilder("# bench-train: NeuMF at ML-20M size (" + USERS + " users x " + ITEMS + " items)\n\n");
-    md.append(String.format(Locale.ROOT, "master %s, %s cores, %s minibatches per measurement, peak RSS %.2f GiB%n%n",
-        r.get("master"), r.get("cores"), r.get("steps"), (double) r.get("peak_rss_gib")));
-    md.append("Baseline: single-JVM `ComputationGraph.fit` on the same examples, same process.\n\n");
-    md.append("| factors | batch | parameters | optimizer step (ms) | single JVM (samples/s) | Spark path (samples/s) | Spark / single JVM |\n");
-    md.append("|---:|---:|---:|---:|---:|---:|---:|\n");
+    md.append(String.format(Locale.ROOT, "%s cores, %s native thread(s) for every engine, up to %s minibatches or %s s per measurement,"
+        + " peak RSS %.2f GiB. ND4J's own sgemm ([16384x256]x[256x256]) here: %.1f GFLOP/s.%n%n", r.get("cores"), r.get("threads"),
+        r.get("steps"), r.get("seconds_per_measurement"), (double) r.get("peak_rss_gib"), (double) r.get("nd4j_mmul_gflops")));
+    md.append("Samples/s of each engine on the same minibatches. sparse: this project's sparse engine (the default);"
+        + " graph: DL4J `ComputationGraph.fit` (the previous engine); PyTorch: `bench/ncf_torch.py`, dense Adam and"
+        + " sparse embeddings + SparseAdam. GFLOP/s: the sparse engine's dense-layer arithmetic (forward + backward).\n\n");
+    md.append("| factors | batch | parameters | sparse | step ms | GFLOP/s | graph | PyTorch dense | PyTorch sparse | sparse / graph | sparse / PyTorch sparse |\n");
+    md.append("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
     for (Object o : (List<?>) r.get("results")) {
       Map<?, ?> m = (Map<?, ?>) o;
-      md.append(String.format(Locale.ROOT, "| %s | %s | %,d | %.1f | %,.0f | %,.0f | %.2f |%n", m.get("factors"), m.get("batch"),
-          ((Number) m.get("parameters")).longValue(), (double) m.get("optimizer_step_ms"), (double) m.get("single_jvm_samples_per_s"),
-          (double) m.get("spark_samples_per_s"), (double) m.get("spark_vs_single_jvm")));
+      md.append(String.format(Locale.ROOT, "| %s | %,d | %,d | %,.0f | %.2f | %.1f | %,.0f | %s | %s | %.1f | %s |%n", m.get("factors"),
+          ((Number) m.get("batch")).intValue(), ((Number) m.get("parameters")).longValue(), (double) m.get("sparse_samples_per_s"),
+          (double) m.get("sparse_step_ms"), (double) m.get("sparse_gflops"), (double) m.get("graph_samples_per_s"),
+          rate(m.get("pytorch_dense_samples_per_s")), rate(m.get("pytorch_sparse_samples_per_s")), (double) m.get("sparse_vs_graph"),
+          m.get("sparse_vs_pytorch_sparse") == null ? "–" : String.format(Locale.ROOT, "%.2f", (double) m.get("sparse_vs_pytorch_sparse"))));
+    }
+    Object skipped = ((List<?>) r.get("results")).stream().map(o -> ((Map<?, ?>) o).get("pytorch_skipped")).filter(x -> x != null)
+        .findFirst().orElse(null);
+    if (skipped != null) {
+      md.append("\nPyTorch columns skipped: ").append(skipped).append('\n');
     }
     Files.writeString(dir.resolve("train-" + stamp + ".md"), md.toString());
+  }
+
+  private static String rate(Object o) {
+    return o == null ? "–" : String.format(Locale.ROOT, "%,.0f", ((Number) o).doubleValue());
   }
 }

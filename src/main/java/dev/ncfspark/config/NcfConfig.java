@@ -17,6 +17,8 @@ import java.util.List;
  * @param epochs         maximum epochs
  * @param batchSize      examples per minibatch (per worker)
  * @param learningRate   Adam learning rate
+ * @param adamBeta1      Adam's first-moment decay (0.9; large-batch recipes lower it, e.g. MLPerf's 0.25)
+ * @param adamBeta2      Adam's second-moment decay (0.999; MLPerf's large-batch NCF: 0.5)
  * @param l2             L2 regularisation on every weight (0: none)
  * @param dropout        drop probability on the MLP hidden layers (0: none)
  * @param pretrain       initialise NeuMF from the GMF and MLP trained in the same run
@@ -24,10 +26,23 @@ import java.util.List;
  * @param patience       epochs without a better validation HR@K before stopping (0: never stop early)
  * @param validationCutoff K of the validation HR@K / NDCG@K
  * @param scoringBatch   pairs per inference batch on the executors
+ * @param engine         what trains: sparse embedding updates, DL4J's ComputationGraph, or auto (sparse with the local master)
+ * @param kernels        the sparse engine's embedding kernels: Java over native buffers (CPU), ND4J ops (any backend), or auto
  */
 public record NcfConfig(int gmfEmbedding, int mlpEmbedding, List<Integer> mlpLayers, int epochs, int batchSize,
-    double learningRate, double l2, double dropout, boolean pretrain, double pretrainAlpha, int patience,
-    int validationCutoff, int scoringBatch, SparkTraining spark) {
+    double learningRate, double adamBeta1, double adamBeta2, double l2, double dropout, boolean pretrain, double pretrainAlpha, int patience,
+    int validationCutoff, int scoringBatch, Engine engine, Kernels kernels, SparkTraining spark) {
+
+  /**
+   * The training engine: SPARSE updates only the embedding rows a minibatch touches (lazy Adam)
+   * in one JVM; GRAPH is DL4J's {@code ComputationGraph.fit} (dense Adam over every parameter),
+   * the only one DL4J's Spark masters run; AUTO is SPARSE with {@code training-master = local}
+   * and GRAPH otherwise.
+   */
+  public enum Engine { AUTO, SPARSE, GRAPH }
+
+  /** The sparse engine's embedding kernels: AUTO = CPU on ND4J's CPU backend, OPS elsewhere (CUDA). */
+  public enum Kernels { AUTO, CPU, OPS }
 
   /** The NCF models this config trains, in training order (NeuMF last: it may reuse GMF and MLP). */
   public static final List<String> MODELS = List.of("gmf", "mlp", "neumf");
@@ -122,6 +137,8 @@ public record NcfConfig(int gmfEmbedding, int mlpEmbedding, List<Integer> mlpLay
         ConfigValues.intAtLeast(c, "epochs", 1),
         ConfigValues.intAtLeast(c, "batch-size", 1),
         ConfigValues.doubleIn(c, "learning-rate", 1e-7, 1.0),
+        ConfigValues.doubleIn(c, "adam-beta1", 0, 0.9999),
+        ConfigValues.doubleIn(c, "adam-beta2", 0, 0.99999),
         ConfigValues.doubleIn(c, "l2", 0, 1),
         ConfigValues.doubleIn(c, "dropout", 0, 0.95),
         c.getBoolean("pretrain"),
@@ -129,6 +146,8 @@ public record NcfConfig(int gmfEmbedding, int mlpEmbedding, List<Integer> mlpLay
         ConfigValues.intAtLeast(c, "patience", 0),
         ConfigValues.intAtLeast(c, "validation-cutoff", 1),
         ConfigValues.intAtLeast(c, "scoring-batch", 1),
+        ConfigValues.enumValue(c, "engine", Engine.class),
+        ConfigValues.enumValue(c, "kernels", Kernels.class),
         spark);
   }
 }

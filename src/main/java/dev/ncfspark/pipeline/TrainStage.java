@@ -1,5 +1,6 @@
 package dev.ncfspark.pipeline;
 
+import static org.apache.spark.sql.functions.avg;
 import static org.apache.spark.sql.functions.col;
 
 import dev.ncfspark.config.ConfigValues;
@@ -8,12 +9,14 @@ import dev.ncfspark.config.NcfConfig;
 import dev.ncfspark.config.NegativesConfig;
 import dev.ncfspark.data.Columns;
 import dev.ncfspark.data.negatives.TrainNegativeSampler;
+import dev.ncfspark.evaluation.PerUserMetrics;
 import dev.ncfspark.evaluation.SampledRankingEvaluator;
 import dev.ncfspark.io.Json;
 import dev.ncfspark.models.ncf.EmbeddingTables;
 import dev.ncfspark.models.ncf.NcfCheckpoints;
 import dev.ncfspark.models.ncf.NcfGraphs;
 import dev.ncfspark.models.ncf.NcfPretraining;
+import dev.ncfspark.models.ncf.NcfValidation;
 import dev.ncfspark.models.ncf.SparkNcfTrainer;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -95,7 +98,8 @@ final class TrainStage extends PipelineStage {
           NcfPretraining.initialise(net, trained.get("gmf"), trained.get("mlp"), cfg.pretrainAlpha());
         }
         NcfCheckpoints checkpoints = new NcfCheckpoints(ctx.run(), checkpointRoot + "/" + model);
-        SparkNcfTrainer.Outcome outcome = trainer.train(model, net, train, negativesOfEpoch, validation, numUsers, numItems, checkpoints);
+        SparkNcfTrainer.Outcome outcome = trainer.train(new SparkNcfTrainer.Inputs(model, net, train, negativesOfEpoch,
+            validation == null ? null : validation(validation, cfg.validationCutoff()), numUsers, numItems, checkpoints));
         trained.put(model, outcome.model());
         ctx.run().writeBytes(modelPath(model), NcfCheckpoints.bytes(outcome.model(), false));
         writeEmbeddings(ctx, model, outcome.model());
@@ -125,8 +129,20 @@ final class TrainStage extends PipelineStage {
     }
     details.put("per_model", perModel);
     details.put("training_master", ConfigValues.kebab(cfg.spark().trainingMaster()));
+    details.put("engine", SparkNcfTrainer.engineName(cfg));
     details.put("batch_size", cfg.batchSize());
     return new StageStats(curves.size(), numUsers, numItems, 0, details);
+  }
+
+  /** Sampled HR@K and NDCG@K of a model on the validation {@code candidates} (the trainer's per-epoch validation). */
+  static NcfValidation validation(Dataset<Row> candidates, int cutoff) {
+    SampledRankingEvaluator evaluator = new SampledRankingEvaluator(List.of(cutoff));
+    return scorer -> {
+      Row m = evaluator.evaluate(scorer, candidates)
+          .groupBy().pivot(PerUserMetrics.METRIC, List.of(SampledRankingEvaluator.HR, SampledRankingEvaluator.NDCG))
+          .agg(avg(PerUserMetrics.VALUE)).first();
+      return new NcfValidation.Scores(m.isNullAt(0) ? Double.NaN : m.getDouble(0), m.isNullAt(1) ? Double.NaN : m.getDouble(1));
+    };
   }
 
   private static void writeEmbeddings(StageContext ctx, String model, ComputationGraph net) {

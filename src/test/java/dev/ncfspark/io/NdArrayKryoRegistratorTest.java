@@ -56,6 +56,19 @@ class NdArrayKryoRegistratorTest {
   }
 
   @Test
+  void sparseEngineExampleBlocksRoundTrip() {
+    SerializerInstance s = kryo(NdArrayKryoRegistrator.class.getName());
+    dev.ncfspark.models.ncf.NcfBatches.ExampleBlock block =
+        new dev.ncfspark.models.ncf.NcfBatches.ExampleBlock(new int[] {4, 2, 0}, new int[] {1, 7, 0}, new float[] {1, 0, 0}, 2, true);
+    dev.ncfspark.models.ncf.NcfBatches.ExampleBlock back = roundTrip(s, block);
+    assertArrayEquals(block.users(), back.users());
+    assertArrayEquals(block.items(), back.items());
+    assertArrayEquals(block.labels(), back.labels());
+    assertEquals(2, back.size());
+    assertTrue(back.endsPartition());
+  }
+
+  @Test
   void withCommaSeparatedRegistratorsToo() {
     SerializerInstance s = kryo(OtherRegistrator.class.getName() + "," + NdArrayKryoRegistrator.class.getName());
     INDArray a = Nd4j.linspace(1, 5, 5);

@@ -1,6 +1,7 @@
 package dev.ncfspark.pipeline;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ncfspark.SparkTestSession;
@@ -81,18 +82,17 @@ class NcfOnMl100kTest {
     dev.ncfspark.config.NcfConfig ncf = cfg.models().ncf();
     dev.ncfspark.models.ncf.NcfCheckpoints checkpoints = in.checkpoints();
     dev.ncfspark.models.ncf.SparkNcfTrainer trainer = new dev.ncfspark.models.ncf.SparkNcfTrainer(spark, ncf, 1, in.run() + "/test_export");
-    RuntimeException killed = org.junit.jupiter.api.Assertions.assertThrows(RuntimeException.class, () -> trainer.train("neumf",
-        dev.ncfspark.models.ncf.NcfGraphs.create("neumf", ncf, 943, 1682, 1), in.train(), epoch -> {
+    RuntimeException killed = org.junit.jupiter.api.Assertions.assertThrows(RuntimeException.class, () -> trainer.train(in.inputs(ncf,
+        epoch -> {
           if (epoch == 1) {
             throw new RuntimeException("killed in epoch 1");
           }
           return in.negatives();
-        }, in.validation(), 943, 1682, checkpoints));
+        }, true)));
     assertEquals("killed in epoch 1", killed.getMessage());
     assertEquals(0, checkpoints.state().orElseThrow().epoch(), "epoch 0 was checkpointed");
 
-    dev.ncfspark.models.ncf.SparkNcfTrainer.Outcome o = trainer.train("neumf",
-        dev.ncfspark.models.ncf.NcfGraphs.create("neumf", ncf, 943, 1682, 1), in.train(), epoch -> in.negatives(), in.validation(), 943, 1682, checkpoints);
+    dev.ncfspark.models.ncf.SparkNcfTrainer.Outcome o = trainer.train(in.inputs(ncf, epoch -> in.negatives(), true));
     assertEquals(0, o.resumedAfterEpoch());
     assertEquals(List.of(0, 1), o.epochs().stream().map(dev.ncfspark.models.ncf.SparkNcfTrainer.Epoch::epoch).toList());
     for (dev.ncfspark.models.ncf.SparkNcfTrainer.Epoch e : o.epochs()) {
@@ -103,9 +103,54 @@ class NcfOnMl100kTest {
     checkpoints.delete();
   }
 
+  /**
+   * The sparse engine killed in epoch 2 of 3 without a validation split, then restarted: it
+   * resumes from its checkpoint (parameters and lazy Adam state) and ends exactly where an
+   * uninterrupted run ends. Epoch 2 trains on the positives labelled as negatives, so its loss is
+   * the worst and the best (lowest-loss) epoch is 1, saved before the kill: the resumed run must
+   * return that model, not the last one.
+   */
+  @Test
+  void sparseEngineResumesWithoutValidationExactly() {
+    SparkSession spark = SparkTestSession.get();
+    ExperimentConfig cfg = config("models.ncf.epochs=3", "models.ncf.batch-size=2048", "models.ncf.learning-rate=0.008");
+    dev.ncfspark.config.NcfConfig ncf = cfg.models().ncf();
+    assertEquals("sparse", dev.ncfspark.models.ncf.SparkNcfTrainer.engineName(ncf));
+    TrainingInputs whole = TrainingInputs.of(spark, cfg, "sparse-whole");
+    java.util.function.IntFunction<Dataset<Row>> worseInEpoch2 = epoch -> epoch == 2 ? whole.train() : whole.negatives();
+    dev.ncfspark.models.ncf.SparkNcfTrainer trainer = new dev.ncfspark.models.ncf.SparkNcfTrainer(spark, ncf, 1, whole.run() + "/test_export");
+    dev.ncfspark.models.ncf.SparkNcfTrainer.Outcome uninterrupted = trainer.train(whole.inputs(ncf, worseInEpoch2, false));
+    List<Double> losses = uninterrupted.epochs().stream().map(dev.ncfspark.models.ncf.SparkNcfTrainer.Epoch::loss).toList();
+    assertEquals(1, uninterrupted.bestEpoch(), losses.toString());
+
+    TrainingInputs in = TrainingInputs.of(spark, cfg, "sparse-killed");
+    assertThrows(RuntimeException.class, () -> trainer.train(in.inputs(ncf, epoch -> {
+      if (epoch == 2) {
+        throw new RuntimeException("killed in epoch 2");
+      }
+      return worseInEpoch2.apply(epoch);
+    }, false)));
+    assertEquals(1, in.checkpoints().state().orElseThrow().epoch());
+    dev.ncfspark.models.ncf.SparkNcfTrainer.Outcome resumed = trainer.train(in.inputs(ncf, worseInEpoch2, false));
+    assertEquals(1, resumed.resumedAfterEpoch());
+    assertEquals(losses, resumed.epochs().stream().map(dev.ncfspark.models.ncf.SparkNcfTrainer.Epoch::loss).toList(),
+        "the resumed run trains epoch 2 exactly as the uninterrupted one");
+    assertEquals(1, resumed.bestEpoch());
+    assertEquals(uninterrupted.model().params(), resumed.model().params(), "the resumed run returns the best epoch's model");
+    whole.checkpoints().delete();
+    in.checkpoints().delete();
+  }
+
   /** The shared run's training positives, epoch-0 negatives and validation candidates, and a fresh checkpoint folder. */
   record TrainingInputs(String run, Dataset<Row> train, Dataset<Row> negatives, Dataset<Row> validation,
       dev.ncfspark.models.ncf.NcfCheckpoints checkpoints) {
+    /** The trainer's inputs for a fresh NeuMF (seed 1), with or without the per-epoch validation. */
+    dev.ncfspark.models.ncf.SparkNcfTrainer.Inputs inputs(dev.ncfspark.config.NcfConfig ncf,
+        java.util.function.IntFunction<Dataset<Row>> negativesOfEpoch, boolean validate) {
+      return new dev.ncfspark.models.ncf.SparkNcfTrainer.Inputs("neumf", dev.ncfspark.models.ncf.NcfGraphs.create("neumf", ncf, 943, 1682, 1),
+          train, negativesOfEpoch, validate ? TrainStage.validation(validation, ncf.validationCutoff()) : null, 943, 1682, checkpoints);
+    }
+
     static TrainingInputs of(SparkSession spark, ExperimentConfig cfg, String checkpointName) {
       new RunPipeline(spark, cfg).run(Set.copyOf(RunPipeline.PREPARE), false);
       String run = TestRuns.OUTPUT.resolve("ml100k-shared").toString();
@@ -132,8 +177,7 @@ class NcfOnMl100kTest {
     dev.ncfspark.config.NcfConfig ncf = cfg.models().ncf();
     dev.ncfspark.models.ncf.NcfCheckpoints checkpoints = in.checkpoints();
     dev.ncfspark.models.ncf.SparkNcfTrainer.Outcome o = new dev.ncfspark.models.ncf.SparkNcfTrainer(spark, ncf, 1, in.run() + "/test_export_shared")
-        .train("neumf", dev.ncfspark.models.ncf.NcfGraphs.create("neumf", ncf, 943, 1682, 1),
-            in.train(), epoch -> in.negatives(), in.validation(), 943, 1682, checkpoints);
+        .train(in.inputs(ncf, epoch -> in.negatives(), true));
     dev.ncfspark.models.ncf.SparkNcfTrainer.Epoch e = o.epochs().get(0);
     System.out.println("shared-gradients, 2 workers, 1 epoch: " + e);
     // a constant predictor's cross-entropy at 1 positive in 5 is 0.5004; random ranking gives HR@10 = 0.1

@@ -35,6 +35,72 @@ public final class NcfBatches {
     return rows.selectExpr("cast(user_idx as int)", "cast(item_idx as int)", "cast(" + LABEL + " as float)");
   }
 
+  /**
+   * A partition's examples as column arrays, the unit the sparse engine streams to the driver: one
+   * serialized object per {@code size} examples instead of one row object per example. A class,
+   * not a record: Spark's Kryo (4.0) cannot instantiate records.
+   */
+  public static final class ExampleBlock implements java.io.Serializable {
+    private static final long serialVersionUID = 1L;
+    private final int[] users;
+    private final int[] items;
+    private final float[] labels;
+    private final int size;
+    private final boolean endsPartition;
+
+    public ExampleBlock(int[] users, int[] items, float[] labels, int size, boolean endsPartition) {
+      this.users = users;
+      this.items = items;
+      this.labels = labels;
+      this.size = size;
+      this.endsPartition = endsPartition;
+    }
+
+    public int[] users() {
+      return users;
+    }
+
+    public int[] items() {
+      return items;
+    }
+
+    public float[] labels() {
+      return labels;
+    }
+
+    /** Examples in the block (the arrays may be longer). */
+    public int size() {
+      return size;
+    }
+
+    /** True for the last block of its partition. */
+    public boolean endsPartition() {
+      return endsPartition;
+    }
+  }
+
+  /** The rows (user_idx, item_idx, label) as {@link ExampleBlock}s of at most {@code blockSize}, in partition order. */
+  public static JavaRDD<ExampleBlock> blocks(Dataset<Row> rows, int blockSize) {
+    return typed(rows).javaRDD().mapPartitions(it -> {
+      java.util.List<ExampleBlock> out = new java.util.ArrayList<>();
+      while (it.hasNext()) {
+        int[] users = new int[blockSize];
+        int[] items = new int[blockSize];
+        float[] labels = new float[blockSize];
+        int n = 0;
+        while (n < blockSize && it.hasNext()) {
+          Row r = it.next();
+          users[n] = r.getInt(0);
+          items[n] = r.getInt(1);
+          labels[n] = r.getFloat(2);
+          n++;
+        }
+        out.add(new ExampleBlock(users, items, labels, n, !it.hasNext()));
+      }
+      return out.iterator();
+    });
+  }
+
   /** Minibatches of {@link #typed} rows from a local iterator. */
   public static Iterator<MultiDataSet> iterator(Iterator<Row> rows, int batchSize) {
     return new BatchIterator(rows, batchSize);

@@ -14,7 +14,8 @@ import org.deeplearning4j.util.ModelSerializer;
 
 /**
  * Per-epoch training checkpoints of one model in a run folder (local, HDFS or s3a://): the latest
- * model with its Adam state ({@code last.zip}), the best model so far ({@code best.zip}) and the
+ * parameters with the optimizer state ({@code last.zip}, as the training engine writes them), the
+ * best model so far ({@code best.zip}, a DL4J graph) and the
  * training state ({@code state.json}: epoch, curves, early-stopping counters), written in that
  * order so that a state file always refers to complete model files. A job killed and restarted
  * with the same configuration resumes after the last completed epoch.
@@ -33,8 +34,9 @@ public final class NcfCheckpoints {
   public record State(int epoch, int bestEpoch, double bestScore, int epochsWithoutImprovement, boolean finished,
       List<Map<String, Object>> epochs) {}
 
-  public void save(ComputationGraph last, ComputationGraph best, State state) {
-    run.writeBytes(folder + "/last.zip", bytes(last, true));
+  /** {@code last}: the engine's checkpoint bytes (parameters and optimizer state); {@code best}: the best model so far. */
+  public void save(byte[] last, ComputationGraph best, State state) {
+    run.writeBytes(folder + "/last.zip", last);
     if (best != null && state.bestEpoch() == state.epoch()) {
       run.writeBytes(folder + "/best.zip", bytes(best, false));
     }
@@ -51,14 +53,19 @@ public final class NcfCheckpoints {
         (List<Map<String, Object>>) m.get("epochs")));
   }
 
-  /** The last completed epoch's model, with its updater state (to continue training). */
-  public ComputationGraph last() {
-    return restore("last.zip", true);
+  /** The last completed epoch's checkpoint bytes (parameters and optimizer state, to continue training). */
+  public byte[] last() {
+    return run.readBytes(folder + "/last.zip").orElseThrow(() -> new IllegalStateException("no checkpoint " + lastPath()));
   }
 
-  /** The best model so far (the last one when there is no validation). */
+  /** Where {@link #last} is read from, for messages. */
+  public String lastPath() {
+    return run.path(folder + "/last.zip");
+  }
+
+  /** The best model so far: the best validation HR@K, or the lowest training loss without validation. */
   public ComputationGraph best() {
-    return run.exists(folder + "/best.zip") ? restore("best.zip", false) : restore("last.zip", false);
+    return restore("best.zip", false);
   }
 
   /** Forgets every checkpoint (a finished model's are no longer needed). */

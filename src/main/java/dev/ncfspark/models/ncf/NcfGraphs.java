@@ -64,7 +64,7 @@ public final class NcfGraphs {
     }
     NeuralNetConfiguration.Builder base = new NeuralNetConfiguration.Builder()
         .seed(seed)
-        .updater(new Adam(cfg.learningRate()))
+        .updater(new Adam(cfg.learningRate(), cfg.adamBeta1(), cfg.adamBeta2(), Adam.DEFAULT_ADAM_EPSILON))
         .weightInit(WeightInit.XAVIER);
     if (cfg.l2() > 0) {
       base.l2(cfg.l2());

@@ -4,10 +4,7 @@ import static org.apache.spark.sql.functions.avg;
 import static org.apache.spark.sql.functions.expr;
 
 import dev.ncfspark.config.NcfConfig;
-import dev.ncfspark.evaluation.PerUserMetrics;
-import dev.ncfspark.evaluation.SampledRankingEvaluator;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -18,16 +15,14 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.storage.StorageLevel;
 import org.deeplearning4j.nn.graph.ComputationGraph;
-import org.deeplearning4j.spark.api.TrainingMaster;
-import org.deeplearning4j.spark.impl.graph.SparkComputationGraph;
-import org.nd4j.linalg.dataset.api.MultiDataSet;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Trains one NCF graph on Spark executors with DL4J, epoch by epoch: each epoch's examples are
- * the training positives plus that epoch's fresh negatives, turned into minibatches on the
- * executors and fitted by the configured TrainingMaster. After every epoch it measures the
+ * Trains one NCF model epoch by epoch: each epoch's examples are the training positives plus that
+ * epoch's fresh negatives, shuffled by a seeded hash on the executors and fitted by the
+ * configured {@link NcfEngine} (sparse embedding updates by default, DL4J's graph under DL4J's
+ * Spark masters). After every epoch it measures the
  * training loss (binary cross-entropy on a fixed sample of the epoch's examples), validation
  * HR@K / NDCG@K (when validation candidates are given), throughput and time; keeps the best model
  * by validation HR@K; stops after {@code patience} epochs without improvement; and checkpoints,
@@ -79,96 +74,78 @@ public final class SparkNcfTrainer {
   public record Outcome(ComputationGraph model, int bestEpoch, List<Epoch> epochs, boolean stoppedEarly, int resumedAfterEpoch) {}
 
   /**
-   * Trains {@code initial} (or continues from {@code checkpoints}). {@code positives}: training
-   * (user_idx, item_idx); {@code negativesOfEpoch}: that epoch's (user_idx, item_idx) negatives;
-   * {@code validation}: candidates from {@link SampledRankingEvaluator#candidates}, or null.
+   * What one model trains on. {@code initial}: the fresh (or pre-trained) graph; {@code positives}:
+   * training (user_idx, item_idx); {@code negativesOfEpoch}: that epoch's (user_idx, item_idx)
+   * negatives; {@code validation}: the per-epoch validation, or null (then the best epoch is the
+   * one with the lowest training loss); {@code checkpoints}: where epochs are saved and resumed from.
    */
-  public Outcome train(String model, ComputationGraph initial, Dataset<Row> positives, IntFunction<Dataset<Row>> negativesOfEpoch,
-      Dataset<Row> validation, int numUsers, int numItems, NcfCheckpoints checkpoints) {
-    List<Epoch> epochs = new ArrayList<>();
-    int start = 0;
+  public record Inputs(String model, ComputationGraph initial, Dataset<Row> positives, IntFunction<Dataset<Row>> negativesOfEpoch,
+      NcfValidation validation, int numUsers, int numItems, NcfCheckpoints checkpoints) {}
+
+  /** Early-stopping bookkeeping: the best epoch so far and how many epochs have not beaten it. */
+  private static final class Progress {
+    final List<Epoch> epochs = new ArrayList<>();
     int bestEpoch = -1;
     double bestScore = Double.NEGATIVE_INFINITY;
-    int stale = 0;
-    ComputationGraph net = initial;
-    ComputationGraph best = null;
-    var saved = checkpoints.state();
+    int stale;
+    ComputationGraph best;
+
+    /** Records {@code score} of the epoch just trained; true when it is the best so far. */
+    boolean record(int epoch, double score) {
+      if (score > bestScore) {
+        bestScore = score;
+        bestEpoch = epoch;
+        stale = 0;
+        return true;
+      }
+      stale++;
+      return false;
+    }
+  }
+
+  /** Trains {@code in.initial()}, or continues from its checkpoints. */
+  public Outcome train(Inputs in) {
+    Progress p = new Progress();
+    NcfEngine engine;
+    int start = 0;
+    var saved = in.checkpoints().state();
     if (saved.isPresent()) {
       NcfCheckpoints.State s = saved.get();
-      s.epochs().forEach(m -> epochs.add(Epoch.fromMap(m)));
-      bestEpoch = s.bestEpoch();
-      bestScore = s.bestScore();
-      stale = s.epochsWithoutImprovement();
+      s.epochs().forEach(m -> p.epochs.add(Epoch.fromMap(m)));
+      p.bestEpoch = s.bestEpoch();
+      p.bestScore = s.bestScore();
+      p.stale = s.epochsWithoutImprovement();
       if (s.finished()) {
-        LOG.info("{}: already trained ({} epochs, best {}), loading it", model, s.epoch() + 1, s.bestEpoch());
-        return new Outcome(checkpoints.best(), bestEpoch, epochs, s.epoch() + 1 < cfg.epochs(), s.epoch());
+        LOG.info("{}: already trained ({} epochs, best {}), loading it", in.model(), s.epoch() + 1, s.bestEpoch());
+        return new Outcome(in.checkpoints().best(), p.bestEpoch, p.epochs, s.epoch() + 1 < cfg.epochs(), s.epoch());
       }
-      net = checkpoints.last();
-      best = validation == null ? null : checkpoints.best();
       start = s.epoch() + 1;
-      LOG.info("{}: resuming after epoch {} from {}", model, s.epoch(), "its checkpoint");
+      engine = NcfEngines.restore(spark, cfg, seed, exportDirectory, in.checkpoints().last(), start, in.checkpoints().lastPath());
+      // the best epoch's model, with or without validation (without: the lowest training loss)
+      p.best = p.bestEpoch >= 0 ? in.checkpoints().best() : null;
+      LOG.info("{}: resuming after epoch {} from its checkpoint", in.model(), s.epoch());
+    } else {
+      engine = NcfEngines.create(spark, cfg, seed, exportDirectory, in.initial());
     }
     int resumedAfter = start - 1;
     int partitions = cfg.spark().partitions() > 0 ? cfg.spark().partitions() : spark.sparkContext().defaultParallelism();
-    Dataset<Row> trainPositives = positives.select("user_idx", "item_idx").persist(StorageLevel.MEMORY_AND_DISK());
-    SampledRankingEvaluator evaluator = new SampledRankingEvaluator(List.of(cfg.validationCutoff()));
+    Dataset<Row> trainPositives = in.positives().select("user_idx", "item_idx").persist(StorageLevel.MEMORY_AND_DISK());
     boolean stoppedEarly = false;
     try {
       for (int epoch = start; epoch < cfg.epochs(); epoch++) {
-        Dataset<Row> negatives = negativesOfEpoch.apply(epoch);
-        // shuffled once and kept: counted here, trained on, then sampled for the loss
-        Dataset<Row> rows = NcfTrainingData.epoch(trainPositives, negatives, epoch, partitions, seed).persist(StorageLevel.MEMORY_AND_DISK());
-        long examples = rows.count();
-        long batches = (examples + cfg.batchSize() - 1) / cfg.batchSize();
-        long t0 = System.nanoTime();
-        if (cfg.spark().trainingMaster() == NcfConfig.TrainingMaster.LOCAL) {
-          fitInDriver(net, rows, new TrainingProgress(model + " epoch " + epoch, cfg.spark().progressEveryBatches(), batches));
-        } else {
-          TrainingMaster master = TrainingMasters.create(cfg, spark.sparkContext(), exportDirectory, seed + epoch);
-          SparkComputationGraph sparkNet = new SparkComputationGraph(spark.sparkContext(), net, master);
-          int executors = Math.max(1, spark.sparkContext().getExecutorMemoryStatus().size() - (spark.sparkContext().isLocal() ? 0 : 1));
-          sparkNet.setListeners(new TrainingProgress(model + " epoch " + epoch, cfg.spark().progressEveryBatches(), batches / executors));
-          sparkNet.fitMultiDataSet(NcfBatches.of(rows, cfg.batchSize(), cfg.spark().ompThreads()));
-          master.deleteTempFiles(spark.sparkContext());
-          net = sparkNet.getNetwork();
+        Epoch e = trainEpoch(in, engine, trainPositives, epoch, partitions);
+        p.epochs.add(e);
+        boolean improved = p.record(epoch, in.validation() == null ? -e.loss() : e.validationHr());
+        if (improved) {
+          p.best = engine.model().clone();
         }
-        double seconds = (System.nanoTime() - t0) / 1e9;
-
-        double loss;
-        double hr = Double.NaN;
-        double ndcg = Double.NaN;
-        try (NcfScorer scorer = NcfScorer.of(spark, net, numUsers, numItems, cfg.scoringBatch(), cfg.spark().ompThreads())) {
-          loss = loss(scorer, rows, examples);
-          if (validation != null) {
-            Row m = evaluator.evaluate(scorer, validation)
-                .groupBy().pivot(PerUserMetrics.METRIC, List.of(SampledRankingEvaluator.HR, SampledRankingEvaluator.NDCG))
-                .agg(avg(PerUserMetrics.VALUE)).first();
-            hr = m.isNullAt(0) ? Double.NaN : m.getDouble(0);
-            ndcg = m.isNullAt(1) ? Double.NaN : m.getDouble(1);
-          }
-        }
-        rows.unpersist();
-        Epoch e = new Epoch(epoch, examples, seconds, examples / seconds, loss, hr, ndcg);
-        epochs.add(e);
-        LOG.info(String.format(Locale.ROOT, "%s epoch %d: %d examples in %.1f s (%.0f samples/s), loss %.4f, validation HR@%d %.4f NDCG@%d %.4f",
-            model, epoch, examples, seconds, e.samplesPerSecond(), loss, cfg.validationCutoff(), hr, cfg.validationCutoff(), ndcg));
-
-        double score = validation == null ? -loss : hr;
-        if (score > bestScore) {
-          bestScore = score;
-          bestEpoch = epoch;
-          stale = 0;
-          best = net.clone();
-        } else {
-          stale++;
-        }
-        boolean stop = cfg.patience() > 0 && validation != null && stale >= cfg.patience();
+        boolean stop = cfg.patience() > 0 && in.validation() != null && p.stale >= cfg.patience();
         boolean last = stop || epoch == cfg.epochs() - 1;
-        checkpoints.save(net, best, new NcfCheckpoints.State(epoch, bestEpoch, bestScore, stale, last,
-            epochs.stream().map(Epoch::toMap).toList()));
+        in.checkpoints().save(engine.checkpoint(), p.best, new NcfCheckpoints.State(epoch, p.bestEpoch, p.bestScore, p.stale, last,
+            p.epochs.stream().map(Epoch::toMap).toList()));
         if (stop) {
-          LOG.info("{}: no better validation HR@{} for {} epochs, stopping after epoch {} (best: epoch {})", model,
-              cfg.validationCutoff(), stale, epoch, bestEpoch);
+          LOG.info("{}: no better validation HR@{} for {} epochs, stopping after epoch {} (best: epoch {})", in.model(),
+              cfg.validationCutoff(), p.stale, epoch, p.bestEpoch);
           stoppedEarly = true;
           break;
         }
@@ -176,20 +153,50 @@ public final class SparkNcfTrainer {
     } finally {
       trainPositives.unpersist();
     }
-    return new Outcome(best != null ? best : net, bestEpoch, epochs, stoppedEarly, resumedAfter);
+    return new Outcome(p.best != null ? p.best : engine.model(), p.bestEpoch, p.epochs, stoppedEarly, resumedAfter);
   }
 
-  /** The LOCAL master: the driver's graph fits the epoch's minibatches, streamed a partition at a time. */
-  private void fitInDriver(ComputationGraph net, Dataset<Row> rows, TrainingProgress progress) {
-    NativeThreads.limit(cfg.spark().ompThreads());
-    net.setListeners(progress);
-    Iterator<MultiDataSet> batches = NcfBatches.iterator(
-        NcfBatches.typed(rows).toLocalIterator(),
-        cfg.batchSize());
-    while (batches.hasNext()) {
-      net.fit(batches.next());
+  /** Trains one epoch on its fresh negatives, then measures loss and validation. */
+  private Epoch trainEpoch(Inputs in, NcfEngine engine, Dataset<Row> trainPositives, int epoch, int partitions) {
+    // shuffled once and kept: counted here, trained on, then sampled for the loss
+    Dataset<Row> rows = NcfTrainingData.epoch(trainPositives, in.negativesOfEpoch().apply(epoch), epoch, partitions, seed)
+        .persist(StorageLevel.MEMORY_AND_DISK());
+    try {
+      long examples = rows.count();
+      long batches = (examples + cfg.batchSize() - 1) / cfg.batchSize();
+      long t0 = System.nanoTime();
+      engine.fitEpoch(rows, new TrainingProgress(in.model() + " epoch " + epoch, cfg.spark().progressEveryBatches(),
+          batches / workerJvms()));
+      double seconds = (System.nanoTime() - t0) / 1e9;
+      double loss;
+      NcfValidation.Scores v = new NcfValidation.Scores(Double.NaN, Double.NaN);
+      try (NcfScorer scorer = NcfScorer.of(spark, engine.model(), in.numUsers(), in.numItems(), cfg.scoringBatch(),
+          cfg.spark().ompThreads())) {
+        loss = loss(scorer, rows, examples);
+        if (in.validation() != null) {
+          v = in.validation().evaluate(scorer);
+        }
+      }
+      Epoch e = new Epoch(epoch, examples, seconds, examples / seconds, loss, v.hr(), v.ndcg());
+      LOG.info(String.format(Locale.ROOT, "%s epoch %d: %d examples in %.1f s (%.0f samples/s), loss %.4f, validation HR@%d %.4f NDCG@%d %.4f",
+          in.model(), epoch, examples, seconds, e.samplesPerSecond(), loss, cfg.validationCutoff(), v.hr(), cfg.validationCutoff(), v.ndcg()));
+      return e;
+    } finally {
+      rows.unpersist();
     }
-    net.setListeners();
+  }
+
+  /** The engine a configuration trains with: "sparse" or "graph" (for manifests and reports). */
+  public static String engineName(NcfConfig cfg) {
+    return NcfEngines.sparse(cfg) ? "sparse" : "graph";
+  }
+
+  /** JVMs that fit minibatches: the executors under a DL4J master, the driver alone otherwise. */
+  private int workerJvms() {
+    if (NcfEngines.sparse(cfg) || cfg.spark().trainingMaster() == NcfConfig.TrainingMaster.LOCAL) {
+      return 1;
+    }
+    return Math.max(1, spark.sparkContext().getExecutorMemoryStatus().size() - (spark.sparkContext().isLocal() ? 0 : 1));
   }
 
   /** Mean binary cross-entropy of the model on a fixed sample (about LOSS_SAMPLE) of the epoch's examples. */

@@ -34,6 +34,11 @@ public final class TrainingProgress extends BaseTrainingListener implements java
 
   @Override
   public void iterationDone(Model model, int iteration, int epoch) {
+    batchDone(model.batchSize());
+  }
+
+  /** Counts one minibatch of {@code size} examples done in this JVM; logs every {@code every}. */
+  public void batchDone(int size) {
     if (every <= 0) {
       return;
     }
@@ -44,7 +49,7 @@ public final class TrainingProgress extends BaseTrainingListener implements java
     long samples;
     synchronized (c) {
       c[0]++;
-      c[1] += model.batchSize();
+      c[1] += size;
       batches = c[0];
       samples = c[1];
     }

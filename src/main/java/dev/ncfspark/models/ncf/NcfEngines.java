@@ -1,0 +1,103 @@
+package dev.ncfspark.models.ncf;
+
+import dev.ncfspark.config.NcfConfig;
+import dev.ncfspark.models.ncf.engine.EmbeddingKernels;
+import dev.ncfspark.models.ncf.engine.SparseNcfNetwork;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipInputStream;
+import java.util.zip.ZipOutputStream;
+import org.apache.spark.sql.SparkSession;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+
+/**
+ * Chooses and builds the {@link NcfEngine} of a configuration ({@code models.ncf.engine}: auto is
+ * the sparse engine with {@code training-master = local} and DL4J's graph under DL4J's Spark
+ * masters), fresh or from a checkpoint. A sparse checkpoint is a zip of the graph ({@code
+ * model.zip}, DL4J's format, no updater) and the optimizer state ({@code optimizer.bin}).
+ */
+final class NcfEngines {
+  private static final String MODEL_ENTRY = "model.zip";
+  private static final String OPTIMIZER_ENTRY = "optimizer.bin";
+
+  private NcfEngines() {}
+
+  /** True when the configuration trains with the sparse engine. */
+  static boolean sparse(NcfConfig cfg) {
+    boolean local = cfg.spark().trainingMaster() == NcfConfig.TrainingMaster.LOCAL;
+    return switch (cfg.engine()) {
+      case SPARSE -> {
+        if (!local) {
+          throw new IllegalArgumentException("models.ncf.engine = sparse trains in one JVM (models.ncf.spark.training-master = local); "
+              + "DL4J's Spark masters train DL4J's graph: set models.ncf.engine = graph or auto");
+        }
+        yield true;
+      }
+      case GRAPH -> false;
+      case AUTO -> local;
+    };
+  }
+
+  /** An engine starting from {@code initial} (fresh or pre-trained parameters, no optimizer state). */
+  static NcfEngine create(SparkSession spark, NcfConfig cfg, long seed, String exportDirectory, ComputationGraph initial) {
+    if (!sparse(cfg)) {
+      return new GraphEngine(spark, cfg, seed, exportDirectory, initial, 0);
+    }
+    return new SparseEngine(cfg, network(cfg, seed, initial), initial);
+  }
+
+  /** An engine continuing from {@link NcfEngine#checkpoint} bytes, before epoch {@code nextEpoch}. */
+  static NcfEngine restore(SparkSession spark, NcfConfig cfg, long seed, String exportDirectory, byte[] checkpoint, int nextEpoch,
+      String source) {
+    if (!sparse(cfg)) {
+      return new GraphEngine(spark, cfg, seed, exportDirectory, NcfCheckpoints.restore(checkpoint, true, source), nextEpoch);
+    }
+    byte[] model = null;
+    byte[] optimizer = null;
+    try (ZipInputStream in = new ZipInputStream(new ByteArrayInputStream(checkpoint))) {
+      for (ZipEntry e = in.getNextEntry(); e != null; e = in.getNextEntry()) {
+        if (e.getName().equals(MODEL_ENTRY)) {
+          model = in.readAllBytes();
+        } else if (e.getName().equals(OPTIMIZER_ENTRY)) {
+          optimizer = in.readAllBytes();
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read the checkpoint " + source, e);
+    }
+    if (model == null || optimizer == null) {
+      throw new IllegalStateException("the checkpoint " + source + " is not a sparse-engine checkpoint (no " + MODEL_ENTRY + " and "
+          + OPTIMIZER_ENTRY + "): was it written with models.ncf.engine = graph?");
+    }
+    ComputationGraph graph = NcfCheckpoints.restore(model, false, source);
+    SparseNcfNetwork network = network(cfg, seed, graph);
+    network.restoreOptimizerState(optimizer);
+    return new SparseEngine(cfg, network, graph);
+  }
+
+  static byte[] sparseCheckpoint(byte[] model, byte[] optimizer) {
+    try {
+      ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+      try (ZipOutputStream out = new ZipOutputStream(bytes)) {
+        out.putNextEntry(new ZipEntry(MODEL_ENTRY));
+        out.write(model);
+        out.closeEntry();
+        out.putNextEntry(new ZipEntry(OPTIMIZER_ENTRY));
+        out.write(optimizer);
+        out.closeEntry();
+      }
+      return bytes.toByteArray();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static SparseNcfNetwork network(NcfConfig cfg, long seed, ComputationGraph graph) {
+    return new SparseNcfNetwork(graph, cfg.mlpLayers().size(),
+        new SparseNcfNetwork.Settings(cfg.learningRate(), cfg.adamBeta1(), cfg.adamBeta2(), cfg.l2(), cfg.dropout(), seed),
+        EmbeddingKernels.of(EmbeddingKernels.Choice.valueOf(cfg.kernels().name())));
+  }
+}

@@ -1,0 +1,432 @@
+package dev.ncfspark.models.ncf.engine;
+
+import dev.ncfspark.models.ncf.NcfGraphs;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.impl.scalar.RectifiedLinearDerivative;
+import org.nd4j.linalg.api.ops.random.impl.BernoulliDistribution;
+import org.nd4j.linalg.api.rng.Random;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
+import org.nd4j.linalg.learning.AdamUpdater;
+import org.nd4j.linalg.learning.config.Adam;
+import org.nd4j.linalg.ops.transforms.Transforms;
+
+/**
+ * GMF, MLP or NeuMF trained with sparse embedding updates: a step costs what the minibatch's
+ * rows and the dense layers cost, never the size of the embedding tables. Embedding rows are
+ * gathered once per minibatch, their gradients summed per distinct row and applied with lazy
+ * Adam ({@link EmbeddingKernels}); the MLP tower and the output layer run as ND4J matrix
+ * multiplies with dense Adam (DL4J's {@link AdamUpdater}) over one flat parameter vector, so the
+ * step is a few dozen ND4J calls whatever the table sizes, and runs on any ND4J backend.
+ *
+ * <p>The architecture, parameter names and initial values come from a DL4J graph of
+ * {@link NcfGraphs} (so pre-training and initialisation stay where they are), and the trained
+ * parameters go back into such a graph ({@link #copyTo}) for scoring, saving and export. The
+ * mathematics is DL4J's: mean binary cross-entropy on a sigmoid output, L2 added to weight
+ * gradients (not biases) before Adam, inverted dropout on each hidden layer's input.
+ */
+public final class SparseNcfNetwork {
+  private static final double EPSILON = 1e-8;
+
+  /** Training settings. {@code dropout}: drop probability on the MLP layers' inputs; {@code seed}: of the dropout masks. */
+  public record Settings(double learningRate, double beta1, double beta2, double l2, double dropout, long seed) {
+    /** Adam's usual decays (0.9, 0.999). */
+    public static Settings adam(double learningRate, double l2, double dropout, long seed) {
+      return new Settings(learningRate, 0.9, 0.999, l2, dropout, seed);
+    }
+  }
+
+  private final Settings settings;
+  private final EmbeddingKernels kernels;
+  private final EmbeddingTable gmfUser;
+  private final EmbeddingTable gmfItem;
+  private final EmbeddingTable mlpUser;
+  private final EmbeddingTable mlpItem;
+  private final RowGroups userRows;
+  private final RowGroups itemRows;
+  private final int gmfWidth;
+  private final int mlpWidth;
+  private final int[] layerIn;
+  private final int[] layerOut;
+  private final INDArray params;
+  private final INDArray grads;
+  private final INDArray[] weights;
+  private final INDArray[] biases;
+  private final INDArray[] weightGrads;
+  private final INDArray[] biasGrads;
+  private final INDArray outGmf;
+  private final INDArray outMlp;
+  private final INDArray outBias;
+  private final INDArray outGmfGrad;
+  private final INDArray outMlpGrad;
+  private final INDArray outBiasGrad;
+  private final INDArray denseState;
+  private final AdamUpdater denseAdam;
+  private final Random dropoutRandom;
+  private final Map<Integer, Activations> activations = new LinkedHashMap<>();
+  private long iteration;
+
+  /** A network with {@code graph}'s architecture and current parameters. */
+  public SparseNcfNetwork(ComputationGraph graph, int mlpLayers, Settings settings, EmbeddingKernels kernels) {
+    this.settings = settings;
+    this.kernels = kernels;
+    Map<String, INDArray> p = graph.paramTable();
+    gmfUser = table(p, NcfGraphs.GMF_USER);
+    gmfItem = table(p, NcfGraphs.GMF_ITEM);
+    mlpUser = table(p, NcfGraphs.MLP_USER);
+    mlpItem = table(p, NcfGraphs.MLP_ITEM);
+    EmbeddingTable anyUser = gmfUser != null ? gmfUser : mlpUser;
+    EmbeddingTable anyItem = gmfItem != null ? gmfItem : mlpItem;
+    userRows = new RowGroups(anyUser.rows());
+    itemRows = new RowGroups(anyItem.rows());
+    gmfWidth = gmfUser == null ? 0 : gmfUser.width();
+    mlpWidth = mlpUser == null ? 0 : mlpUser.width();
+    int layers = mlpUser == null ? 0 : mlpLayers;
+    layerIn = new int[layers];
+    layerOut = new int[layers];
+    long size = 0;
+    for (int i = 0; i < layers; i++) {
+      long[] shape = p.get(NcfGraphs.mlpLayer(i) + "_W").shape();
+      layerIn[i] = (int) shape[0];
+      layerOut[i] = (int) shape[1];
+      size += shape[0] * shape[1] + shape[1];
+    }
+    int fused = gmfWidth + (layers > 0 ? layerOut[layers - 1] : 0);
+    size += fused + 1;
+    params = Nd4j.zeros(DataType.FLOAT, size);
+    grads = Nd4j.zeros(DataType.FLOAT, size);
+    weights = new INDArray[layers];
+    biases = new INDArray[layers];
+    weightGrads = new INDArray[layers];
+    biasGrads = new INDArray[layers];
+    long at = 0;
+    for (int i = 0; i < layers; i++) {
+      weights[i] = view(params, at, layerIn[i], layerOut[i]);
+      weightGrads[i] = view(grads, at, layerIn[i], layerOut[i]);
+      at += (long) layerIn[i] * layerOut[i];
+      biases[i] = view(params, at, 1, layerOut[i]);
+      biasGrads[i] = view(grads, at, 1, layerOut[i]);
+      at += layerOut[i];
+    }
+    outGmf = gmfWidth > 0 ? view(params, at, gmfWidth, 1) : null;
+    outGmfGrad = gmfWidth > 0 ? view(grads, at, gmfWidth, 1) : null;
+    at += gmfWidth;
+    int mlpOut = fused - gmfWidth;
+    outMlp = mlpOut > 0 ? view(params, at, mlpOut, 1) : null;
+    outMlpGrad = mlpOut > 0 ? view(grads, at, mlpOut, 1) : null;
+    at += mlpOut;
+    outBias = view(params, at, 1, 1);
+    outBiasGrad = view(grads, at, 1, 1);
+    copyDenseFrom(graph);
+    denseState = Nd4j.zeros(DataType.FLOAT, 1, 2 * size);
+    denseAdam = new AdamUpdater(new Adam(settings.learningRate(), settings.beta1(), settings.beta2(), EPSILON));
+    denseAdam.setStateViewArray(denseState, new long[] {size}, 'c', true);
+    dropoutRandom = Nd4j.getRandomFactory().getNewRandomInstance(settings.seed());
+  }
+
+  private static EmbeddingTable table(Map<String, INDArray> p, String layer) {
+    INDArray w = p.get(layer + "_W");
+    return w == null ? null : new EmbeddingTable(layer, w);
+  }
+
+  private static INDArray view(INDArray flat, long offset, long rows, long cols) {
+    INDArray v = flat.get(NDArrayIndex.interval(offset, offset + rows * cols)).reshape('c', rows, cols);
+    if (!v.isView() && rows * cols != flat.length()) {
+      throw new IllegalStateException("a parameter block is not a view of the flat parameters");
+    }
+    return v;
+  }
+
+  /** Optimizer steps taken (DL4J's iteration count). */
+  public long iteration() {
+    return iteration;
+  }
+
+  /** Parameters in all, embedding tables included. */
+  public long numParams() {
+    long n = params.length();
+    for (EmbeddingTable t : tables()) {
+      n += t.weights().length();
+    }
+    return n;
+  }
+
+  /** One optimizer step on the first {@code n} examples of the arrays. */
+  public void fit(int[] users, int[] items, float[] labels, int n) {
+    if (n == 0) {
+      return;
+    }
+    Activations a = activations(n);
+    forward(a, users, items, true);
+    a.labels.assign(Nd4j.create(n == labels.length ? labels : Arrays.copyOf(labels, n), new long[] {n, 1}, 'c'));
+    backward(a);
+    denseAdam.applyUpdater(grads, (int) iteration, 0);
+    params.subi(grads);
+    AdamStep step = AdamStep.of(settings.learningRate(), settings.beta1(), settings.beta2(), EPSILON, settings.l2(), iteration);
+    userRows.assign(users, n);
+    itemRows.assign(items, n);
+    if (gmfUser != null) {
+      kernels.update(gmfUser, userRows, a.dUserGmf, 0, step);
+      kernels.update(gmfItem, itemRows, a.dItemGmf, 0, step);
+    }
+    if (mlpUser != null) {
+      kernels.update(mlpUser, userRows, a.dInput[0], 0, step);
+      kernels.update(mlpItem, itemRows, a.dInput[0], mlpWidth, step);
+    }
+    iteration++;
+  }
+
+  /** Predicted probabilities of the first {@code n} pairs (no dropout). */
+  public float[] predict(int[] users, int[] items, int n) {
+    Activations a = activations(n);
+    forward(a, users, items, false);
+    return a.prediction.dup().data().asFloat();
+  }
+
+  private void forward(Activations a, int[] users, int[] items, boolean training) {
+    int n = a.n;
+    boolean hasGmf = gmfUser != null;
+    if (hasGmf) {
+      kernels.gather(gmfUser, users, n, a.userGmf, 0);
+      kernels.gather(gmfItem, items, n, a.itemGmf, 0);
+      a.userGmf.mul(a.itemGmf, a.product);
+      Nd4j.gemm(a.product, outGmf, a.prediction, false, false, 1.0, 0.0);
+    }
+    if (mlpUser != null) {
+      kernels.gather(mlpUser, users, n, a.input[0], 0);
+      kernels.gather(mlpItem, items, n, a.input[0], mlpWidth);
+      for (int i = 0; i < layerIn.length; i++) {
+        INDArray in = a.input[i];
+        if (training && settings.dropout() > 0) {
+          double retain = 1 - settings.dropout();
+          dropoutRandom.setSeed(settings.seed() * 1_000_003L + iteration * 31 + i);
+          Nd4j.getExecutioner().exec(new BernoulliDistribution(a.mask[i], retain), dropoutRandom);
+          a.mask[i].divi(retain);
+          in.muli(a.mask[i]);
+        } else if (a.mask[i] != null) {
+          a.mask[i].assign(1.0);
+        }
+        INDArray h = i + 1 < layerIn.length ? a.input[i + 1] : a.top;
+        Nd4j.gemm(in, weights[i], h, false, false, 1.0, 0.0);
+        h.addiRowVector(biases[i]);
+        Transforms.relu(h, false);
+      }
+      Nd4j.gemm(a.top, outMlp, a.prediction, false, false, 1.0, hasGmf ? 1.0 : 0.0);
+    }
+    a.prediction.addi(outBias.getDouble(0));
+    Transforms.sigmoid(a.prediction, false);
+  }
+
+  private void backward(Activations a) {
+    int n = a.n;
+    a.prediction.sub(a.labels, a.dLogit).divi(n);
+    Nd4j.gemm(a.ones, a.dLogit, outBiasGrad, false, false, 1.0, 0.0);
+    if (gmfUser != null) {
+      Nd4j.gemm(a.product, a.dLogit, outGmfGrad, true, false, 1.0, 0.0);
+      Nd4j.gemm(a.dLogit, outGmf, a.dProduct, false, true, 1.0, 0.0);
+      a.dProduct.mul(a.itemGmf, a.dUserGmf);
+      a.dProduct.mul(a.userGmf, a.dItemGmf);
+    }
+    if (mlpUser != null) {
+      Nd4j.gemm(a.top, a.dLogit, outMlpGrad, true, false, 1.0, 0.0);
+      INDArray dh = a.dTop;
+      Nd4j.gemm(a.dLogit, outMlp, dh, false, true, 1.0, 0.0);
+      for (int i = layerIn.length - 1; i >= 0; i--) {
+        INDArray h = i + 1 < layerIn.length ? a.input[i + 1] : a.top;
+        Nd4j.exec(new RectifiedLinearDerivative(h, dh, dh));
+        Nd4j.gemm(a.input[i], dh, weightGrads[i], true, false, 1.0, 0.0);
+        Nd4j.gemm(a.ones, dh, biasGrads[i], false, false, 1.0, 0.0);
+        INDArray dIn = a.dInput[i];
+        Nd4j.gemm(dh, weights[i], dIn, false, true, 1.0, 0.0);
+        if (a.mask[i] != null && settings.dropout() > 0) {
+          dIn.muli(a.mask[i]);
+        }
+        dh = dIn;
+      }
+    }
+    if (settings.l2() > 0) {
+      for (int i = 0; i < weights.length; i++) {
+        weightGrads[i].addi(weights[i].mul(settings.l2()));
+      }
+      if (outGmf != null) {
+        outGmfGrad.addi(outGmf.mul(settings.l2()));
+      }
+      if (outMlp != null) {
+        outMlpGrad.addi(outMlp.mul(settings.l2()));
+      }
+    }
+  }
+
+  /** Buffers of one minibatch size, allocated once and reused every step of that size. */
+  private Activations activations(int n) {
+    Activations a = activations.get(n);
+    if (a == null) {
+      if (activations.size() >= 2) {
+        activations.remove(activations.keySet().iterator().next());
+      }
+      a = new Activations(n);
+      activations.put(n, a);
+    }
+    return a;
+  }
+
+  private final class Activations {
+    final int n;
+    final INDArray ones;
+    final INDArray labels;
+    final INDArray prediction;
+    final INDArray dLogit;
+    final INDArray userGmf;
+    final INDArray itemGmf;
+    final INDArray product;
+    final INDArray dProduct;
+    final INDArray dUserGmf;
+    final INDArray dItemGmf;
+    /** input[i]: the input of MLP layer i (input[0]: user and item MLP embeddings side by side). */
+    final INDArray[] input;
+    final INDArray[] mask;
+    final INDArray[] dInput;
+    final INDArray top;
+    final INDArray dTop;
+
+    Activations(int n) {
+      this.n = n;
+      ones = Nd4j.ones(DataType.FLOAT, 1, n);
+      labels = matrix(n, 1);
+      prediction = matrix(n, 1);
+      dLogit = matrix(n, 1);
+      userGmf = gmfWidth > 0 ? matrix(n, gmfWidth) : null;
+      itemGmf = gmfWidth > 0 ? matrix(n, gmfWidth) : null;
+      product = gmfWidth > 0 ? matrix(n, gmfWidth) : null;
+      dProduct = gmfWidth > 0 ? matrix(n, gmfWidth) : null;
+      dUserGmf = gmfWidth > 0 ? matrix(n, gmfWidth) : null;
+      dItemGmf = gmfWidth > 0 ? matrix(n, gmfWidth) : null;
+      int layers = layerIn.length;
+      input = new INDArray[layers];
+      mask = new INDArray[layers];
+      dInput = new INDArray[layers];
+      for (int i = 0; i < layers; i++) {
+        input[i] = matrix(n, layerIn[i]);
+        dInput[i] = matrix(n, layerIn[i]);
+        mask[i] = settings.dropout() > 0 ? matrix(n, layerIn[i]) : null;
+      }
+      top = layers > 0 ? matrix(n, layerOut[layers - 1]) : null;
+      dTop = layers > 0 ? matrix(n, layerOut[layers - 1]) : null;
+    }
+
+    private INDArray matrix(long rows, long cols) {
+      return Nd4j.zeros(DataType.FLOAT, rows, cols);
+    }
+  }
+
+  private List<EmbeddingTable> tables() {
+    List<EmbeddingTable> t = new ArrayList<>();
+    for (EmbeddingTable e : new EmbeddingTable[] {gmfUser, gmfItem, mlpUser, mlpItem}) {
+      if (e != null) {
+        t.add(e);
+      }
+    }
+    return t;
+  }
+
+  /** Writes the current parameters into {@code graph} (same architecture), e.g. to score or save them. */
+  public void copyTo(ComputationGraph graph) {
+    for (EmbeddingTable t : tables()) {
+      graph.getParam(t.name() + "_W").assign(t.weights());
+    }
+    for (int i = 0; i < weights.length; i++) {
+      graph.getParam(NcfGraphs.mlpLayer(i) + "_W").assign(weights[i]);
+      graph.getParam(NcfGraphs.mlpLayer(i) + "_b").assign(biases[i].reshape(graph.getParam(NcfGraphs.mlpLayer(i) + "_b").shape()));
+    }
+    INDArray out = graph.getParam(NcfGraphs.OUTPUT + "_W");
+    out.assign(outputWeights().reshape(out.shape()));
+    graph.getParam(NcfGraphs.OUTPUT + "_b").assign(outBias.getDouble(0));
+  }
+
+  private INDArray outputWeights() {
+    if (outGmf == null) {
+      return outMlp;
+    }
+    return outMlp == null ? outGmf : Nd4j.vstack(outGmf, outMlp);
+  }
+
+  private void copyDenseFrom(ComputationGraph graph) {
+    for (int i = 0; i < weights.length; i++) {
+      weights[i].assign(graph.getParam(NcfGraphs.mlpLayer(i) + "_W"));
+      biases[i].assign(graph.getParam(NcfGraphs.mlpLayer(i) + "_b").reshape(1, layerOut[i]));
+    }
+    INDArray out = graph.getParam(NcfGraphs.OUTPUT + "_W").reshape(-1, 1);
+    if (outGmf != null) {
+      outGmf.assign(out.get(NDArrayIndex.interval(0, gmfWidth), NDArrayIndex.all()));
+    }
+    if (outMlp != null) {
+      outMlp.assign(out.get(NDArrayIndex.interval(gmfWidth, out.rows()), NDArrayIndex.all()));
+    }
+    outBias.assign(graph.getParam(NcfGraphs.OUTPUT + "_b").getDouble(0));
+  }
+
+  /** The optimizer state (step count, dense Adam moments, every table's row moments) as bytes. */
+  public byte[] optimizerState() {
+    try {
+      ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+      DataOutputStream out = new DataOutputStream(bytes);
+      out.writeUTF(STATE_FORMAT);
+      out.writeLong(iteration);
+      Nd4j.write(denseState, out);
+      for (EmbeddingTable t : tables()) {
+        out.writeUTF(t.name());
+        Nd4j.write(t.m(), out);
+        Nd4j.write(t.v(), out);
+      }
+      out.flush();
+      return bytes.toByteArray();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static final String STATE_FORMAT = "ncf-sparse-adam-1";
+
+  /** Restores what {@link #optimizerState} wrote (for a network of the same architecture). */
+  public void restoreOptimizerState(byte[] state) {
+    try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(state))) {
+      String format = in.readUTF();
+      if (!format.equals(STATE_FORMAT)) {
+        throw new IllegalArgumentException("not a sparse NCF optimizer state: " + format);
+      }
+      iteration = in.readLong();
+      assignSameShape(denseState, Nd4j.read(in), "dense Adam state");
+      for (EmbeddingTable t : tables()) {
+        String name = in.readUTF();
+        if (!name.equals(t.name())) {
+          throw new IllegalArgumentException("optimizer state of " + name + " where " + t.name() + " was expected");
+        }
+        assignSameShape(t.m(), Nd4j.read(in), name + " m");
+        assignSameShape(t.v(), Nd4j.read(in), name + " v");
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static void assignSameShape(INDArray target, INDArray source, String what) {
+    if (!Arrays.equals(target.shape(), source.shape())) {
+      throw new IllegalArgumentException(what + ": shape " + Arrays.toString(source.shape()) + " where "
+          + Arrays.toString(target.shape()) + " was expected (another architecture?)");
+    }
+    target.assign(source);
+  }
+}

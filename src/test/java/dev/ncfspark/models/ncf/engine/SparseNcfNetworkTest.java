@@ -1,0 +1,172 @@
+package dev.ncfspark.models.ncf.engine;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.ncfspark.config.ExperimentConfigLoader;
+import dev.ncfspark.config.NcfConfig;
+import dev.ncfspark.models.ncf.NcfBatches;
+import dev.ncfspark.models.ncf.NcfGraphs;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.SplittableRandom;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * The sparse engine against DL4J itself: when every row is touched every step, lazy Adam is dense
+ * Adam, so the engine must end where {@code ComputationGraph.fit} ends; rows a minibatch does not
+ * touch must not move; the CPU kernels and the ND4J-op kernels must agree; the optimizer state
+ * must survive a save and restore.
+ */
+class SparseNcfNetworkTest {
+  static NcfConfig config(double l2, double dropout) {
+    return ExperimentConfigLoader.load(Optional.empty(), List.of("models.ncf.preset=custom", "models.ncf.gmf-embedding=4",
+        "models.ncf.mlp-embedding=3", "models.ncf.mlp-layers=[8, 4]", "models.ncf.learning-rate=0.01",
+        "models.ncf.l2=" + l2, "models.ncf.dropout=" + dropout)).models().ncf();
+  }
+
+  static SparseNcfNetwork network(ComputationGraph graph, NcfConfig cfg, EmbeddingKernels kernels) {
+    return new SparseNcfNetwork(graph, cfg.mlpLayers().size(),
+        new SparseNcfNetwork.Settings(cfg.learningRate(), cfg.adamBeta1(), cfg.adamBeta2(), cfg.l2(), cfg.dropout(), 7), kernels);
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"gmf", "mlp", "neumf"})
+  void equalsDl4jDenseAdamWhenEveryRowIsTouchedEveryStep(String model) {
+    NcfConfig cfg = config(0.001, 0);
+    int users = 3;
+    int items = 4;
+    ComputationGraph reference = NcfGraphs.create(model, cfg, users, items, 11);
+    ComputationGraph exported = reference.clone();
+    SparseNcfNetwork net = network(reference.clone(), cfg, EmbeddingKernels.of(EmbeddingKernels.Choice.AUTO));
+    SplittableRandom random = new SplittableRandom(3);
+    int n = users * items + 3; // every pair, and three duplicates
+    for (int step = 0; step < 6; step++) {
+      int[] u = new int[n];
+      int[] v = new int[n];
+      float[] y = new float[n];
+      for (int i = 0; i < n; i++) {
+        u[i] = i < users * items ? i / items : random.nextInt(users);
+        v[i] = i < users * items ? i % items : random.nextInt(items);
+        y[i] = random.nextInt(3) == 0 ? 1f : 0f;
+      }
+      reference.fit(NcfBatches.batch(floats(u), floats(v), y, n));
+      net.fit(u, v, y, n);
+    }
+    net.copyTo(exported);
+    assertParamsClose(reference, exported, 2e-5);
+    int[] u = {0, 1, 2, 2};
+    int[] v = {3, 2, 1, 0};
+    INDArray expected = reference.outputSingle(false, NcfBatches.batch(floats(u), floats(v), new float[4], 4).getFeatures());
+    assertArrayEquals(expected.ravel().toFloatVector(), net.predict(u, v, 4), 1e-5f);
+  }
+
+  @Test
+  void rowsTheMinibatchDoesNotTouchDoNotMove() {
+    NcfConfig cfg = config(0.01, 0.2);
+    ComputationGraph graph = NcfGraphs.create("neumf", cfg, 50, 40, 5);
+    ComputationGraph before = graph.clone();
+    SparseNcfNetwork net = network(graph, cfg, EmbeddingKernels.of(EmbeddingKernels.Choice.AUTO));
+    int[] u = {0, 3, 3, 9, 1, 0};
+    int[] v = {2, 2, 7, 5, 0, 9};
+    float[] y = {1, 0, 1, 0, 0, 1};
+    for (int step = 0; step < 4; step++) {
+      net.fit(u, v, y, u.length);
+    }
+    ComputationGraph after = graph.clone();
+    net.copyTo(after);
+    for (String table : List.of(NcfGraphs.GMF_USER, NcfGraphs.MLP_USER, NcfGraphs.GMF_ITEM, NcfGraphs.MLP_ITEM)) {
+      INDArray w0 = before.getParam(table + "_W");
+      INDArray w1 = after.getParam(table + "_W");
+      for (int r = 0; r < w0.rows(); r++) {
+        boolean touched = table.endsWith("user") ? contains(u, r) : contains(v, r);
+        boolean moved = !w0.getRow(r).equals(w1.getRow(r));
+        assertEquals(touched, moved, table + " row " + r + (touched ? " should move" : " should not move"));
+      }
+    }
+  }
+
+  @Test
+  void cpuKernelsAndNd4jOpKernelsAgree() {
+    NcfConfig cfg = config(0.001, 0.1);
+    ComputationGraph graph = NcfGraphs.create("neumf", cfg, 30, 20, 9);
+    SparseNcfNetwork cpu = network(graph.clone(), cfg, new CpuBufferKernels());
+    SparseNcfNetwork ops = network(graph.clone(), cfg, new Nd4jOpKernels());
+    SplittableRandom random = new SplittableRandom(1);
+    for (int step = 0; step < 8; step++) {
+      int n = 17 + step; // two sizes of buffers, duplicates within a batch
+      int[] u = random.ints(n, 0, 30).toArray();
+      int[] v = random.ints(n, 0, 20).toArray();
+      float[] y = new float[n];
+      for (int i = 0; i < n; i += 3) {
+        y[i] = 1;
+      }
+      cpu.fit(u, v, y, n);
+      ops.fit(u, v, y, n);
+    }
+    ComputationGraph a = graph.clone();
+    ComputationGraph b = graph.clone();
+    cpu.copyTo(a);
+    ops.copyTo(b);
+    assertParamsClose(a, b, 1e-6);
+  }
+
+  @Test
+  void optimizerStateSurvivesASaveAndRestore() {
+    NcfConfig cfg = config(0.001, 0.1);
+    ComputationGraph graph = NcfGraphs.create("neumf", cfg, 12, 10, 2);
+    SparseNcfNetwork first = network(graph.clone(), cfg, EmbeddingKernels.of(EmbeddingKernels.Choice.AUTO));
+    int[] u = {0, 4, 4, 11, 7};
+    int[] v = {1, 1, 9, 3, 0};
+    float[] y = {1, 0, 1, 0, 1};
+    for (int step = 0; step < 3; step++) {
+      first.fit(u, v, y, 5);
+    }
+    ComputationGraph saved = graph.clone();
+    first.copyTo(saved);
+    SparseNcfNetwork second = network(saved.clone(), cfg, EmbeddingKernels.of(EmbeddingKernels.Choice.AUTO));
+    second.restoreOptimizerState(first.optimizerState());
+    assertEquals(3, second.iteration());
+    for (int step = 0; step < 2; step++) {
+      first.fit(u, v, y, 5);
+      second.fit(u, v, y, 5);
+    }
+    ComputationGraph a = graph.clone();
+    ComputationGraph b = graph.clone();
+    first.copyTo(a);
+    second.copyTo(b);
+    assertParamsClose(a, b, 0);
+  }
+
+  static void assertParamsClose(ComputationGraph expected, ComputationGraph actual, double tolerance) {
+    for (Map.Entry<String, INDArray> e : expected.paramTable().entrySet()) {
+      INDArray want = e.getValue();
+      INDArray got = actual.getParam(e.getKey());
+      double diff = want.sub(got).amaxNumber().doubleValue();
+      assertTrue(diff <= tolerance, e.getKey() + ": max difference " + diff + " > " + tolerance);
+    }
+  }
+
+  private static boolean contains(int[] a, int x) {
+    for (int i : a) {
+      if (i == x) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static float[] floats(int[] a) {
+    float[] f = new float[a.length];
+    for (int i = 0; i < a.length; i++) {
+      f[i] = a[i];
+    }
+    return f;
+  }
+}
