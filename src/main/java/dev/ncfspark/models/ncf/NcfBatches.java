@@ -77,27 +77,50 @@ public final class NcfBatches {
     public boolean endsPartition() {
       return endsPartition;
     }
+
+    /** The next {@code max} (or fewer) {@link #typed} rows of a partition. */
+    static ExampleBlock read(Iterator<Row> rows, int max) {
+      int[] users = new int[max];
+      int[] items = new int[max];
+      float[] labels = new float[max];
+      int n = 0;
+      while (n < max && rows.hasNext()) {
+        Row r = rows.next();
+        users[n] = r.getInt(0);
+        items[n] = r.getInt(1);
+        labels[n] = r.getFloat(2);
+        n++;
+      }
+      return new ExampleBlock(users, items, labels, n, !rows.hasNext());
+    }
+
+    /** The block as a DL4J minibatch (user and item index columns as floats, as DL4J's embedding layers take them). */
+    MultiDataSet toMultiDataSet() {
+      float[] u = new float[size];
+      float[] v = new float[size];
+      for (int i = 0; i < size; i++) {
+        u[i] = users[i];
+        v[i] = items[i];
+      }
+      return batch(u, v, labels, size);
+    }
   }
 
   /** The rows (user_idx, item_idx, label) as {@link ExampleBlock}s of at most {@code blockSize}, in partition order. */
   public static JavaRDD<ExampleBlock> blocks(Dataset<Row> rows, int blockSize) {
-    return typed(rows).javaRDD().mapPartitions(it -> {
-      java.util.List<ExampleBlock> out = new java.util.ArrayList<>();
-      while (it.hasNext()) {
-        int[] users = new int[blockSize];
-        int[] items = new int[blockSize];
-        float[] labels = new float[blockSize];
-        int n = 0;
-        while (n < blockSize && it.hasNext()) {
-          Row r = it.next();
-          users[n] = r.getInt(0);
-          items[n] = r.getInt(1);
-          labels[n] = r.getFloat(2);
-          n++;
-        }
-        out.add(new ExampleBlock(users, items, labels, n, !it.hasNext()));
+    return typed(rows).javaRDD().mapPartitions(it -> new Iterator<ExampleBlock>() {
+      @Override
+      public boolean hasNext() {
+        return it.hasNext();
       }
-      return out.iterator();
+
+      @Override
+      public ExampleBlock next() {
+        if (!it.hasNext()) {
+          throw new NoSuchElementException();
+        }
+        return ExampleBlock.read(it, blockSize);
+      }
     });
   }
 
@@ -126,18 +149,7 @@ public final class NcfBatches {
       if (!rows.hasNext()) {
         throw new NoSuchElementException();
       }
-      float[] users = new float[batchSize];
-      float[] items = new float[batchSize];
-      float[] labels = new float[batchSize];
-      int n = 0;
-      while (n < batchSize && rows.hasNext()) {
-        Row r = rows.next();
-        users[n] = r.getInt(0);
-        items[n] = r.getInt(1);
-        labels[n] = r.getFloat(2);
-        n++;
-      }
-      return batch(users, items, labels, n);
+      return ExampleBlock.read(rows, batchSize).toMultiDataSet();
     }
   }
 
