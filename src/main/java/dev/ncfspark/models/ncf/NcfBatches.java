@@ -96,8 +96,8 @@ public final class NcfBatches {
 
     /** The block as a DL4J minibatch (user and item index columns as floats, as DL4J's embedding layers take them). */
     MultiDataSet toMultiDataSet() {
-      float[] u = new float[size];
-      float[] v = new float[size];
+      float[] u = new float[users.length];
+      float[] v = new float[items.length];
       for (int i = 0; i < size; i++) {
         u[i] = users[i];
         v[i] = items[i];
