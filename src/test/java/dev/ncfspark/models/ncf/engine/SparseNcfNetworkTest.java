@@ -144,6 +144,42 @@ class SparseNcfNetworkTest {
     assertParamsClose(a, b, 0);
   }
 
+  @Test
+  void neuMfPretrainedFromTrainedGmfAndMlpMixesTheirLogits() {
+    NcfConfig cfg = config(0, 0);
+    SplittableRandom random = new SplittableRandom(4);
+    int[] u = random.ints(40, 0, 9).toArray();
+    int[] v = random.ints(40, 0, 7).toArray();
+    float[] y = new float[40];
+    for (int i = 0; i < 40; i += 4) {
+      y[i] = 1;
+    }
+    ComputationGraph gmf = NcfGraphs.create("gmf", cfg, 9, 7, 1);
+    ComputationGraph mlp = NcfGraphs.create("mlp", cfg, 9, 7, 2);
+    SparseNcfNetwork gmfNet = network(gmf, cfg, EmbeddingKernels.of(EmbeddingKernels.Choice.AUTO));
+    SparseNcfNetwork mlpNet = network(mlp, cfg, EmbeddingKernels.of(EmbeddingKernels.Choice.AUTO));
+    for (int step = 0; step < 5; step++) {
+      gmfNet.fit(u, v, y, 40);
+      mlpNet.fit(u, v, y, 40);
+    }
+    gmfNet.copyTo(gmf);
+    mlpNet.copyTo(mlp);
+    ComputationGraph neumf = NcfGraphs.create("neumf", cfg, 9, 7, 3);
+    dev.ncfspark.models.ncf.NcfPretraining.initialise(neumf, gmf, mlp, 0.3);
+    SparseNcfNetwork neumfNet = network(neumf, cfg, EmbeddingKernels.of(EmbeddingKernels.Choice.AUTO));
+    float[] pg = gmfNet.predict(u, v, 40);
+    float[] pm = mlpNet.predict(u, v, 40);
+    float[] pn = neumfNet.predict(u, v, 40);
+    for (int i = 0; i < 40; i++) {
+      double mixed = 1 / (1 + Math.exp(-(0.3 * logit(pg[i]) + 0.7 * logit(pm[i]))));
+      assertEquals(mixed, pn[i], 1e-5, "example " + i);
+    }
+  }
+
+  private static double logit(double p) {
+    return Math.log(p / (1 - p));
+  }
+
   static void assertParamsClose(ComputationGraph expected, ComputationGraph actual, double tolerance) {
     for (Map.Entry<String, INDArray> e : expected.paramTable().entrySet()) {
       INDArray want = e.getValue();
