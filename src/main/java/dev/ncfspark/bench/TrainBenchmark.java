@@ -89,7 +89,7 @@ public final class TrainBenchmark {
     ComputationGraph graph = NcfGraphs.create("neumf", cfg, USERS, ITEMS, 1);
     r.put("parameters", graph.numParams());
     r.put("dense_flops_per_example", denseFlopsPerExample(cfg));
-    SparseNcfNetwork sparse = new SparseNcfNetwork(graph.clone(), cfg.mlpLayers().size(),
+    SparseNcfNetwork sparse = new SparseNcfNetwork(graph.clone(),
         SparseNcfNetwork.Settings.adam(cfg.learningRate(), 0, 0, 1), EmbeddingKernels.of(EmbeddingKernels.Choice.AUTO));
     Timing s = time(n, budget, i -> sparse.fit(ex.users[i], ex.items[i], ex.labels[i], batch));
     r.put("sparse_samples_per_s", s.steps * (double) batch / s.seconds);

@@ -96,7 +96,7 @@ final class NcfEngines {
   }
 
   private static SparseNcfNetwork network(NcfConfig cfg, long seed, ComputationGraph graph) {
-    return new SparseNcfNetwork(graph, cfg.mlpLayers().size(),
+    return new SparseNcfNetwork(graph,
         new SparseNcfNetwork.Settings(cfg.learningRate(), cfg.adamBeta1(), cfg.adamBeta2(), cfg.l2(), cfg.dropout(), seed),
         EmbeddingKernels.of(EmbeddingKernels.Choice.valueOf(cfg.kernels().name())));
   }

@@ -20,20 +20,22 @@ import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
+import dev.ncfspark.models.ncf.engine.EmbeddingKernels;
+import dev.ncfspark.models.ncf.engine.SparseNcfNetwork;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.util.ModelSerializer;
-import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * Scores (user_idx, item_idx) pairs with a trained NCF graph on the executors: the model is
- * broadcast once, each executor restores it once per concurrently running task and reuses it
- * across partitions, and pairs are scored in batches of {@code batchSize}. Users or items outside
- * the trained tables (cold) score NaN, which the evaluators rank last.
+ * Scores (user_idx, item_idx) pairs with a trained NCF model on the executors: the DL4J graph is
+ * broadcast once as bytes, each executor restores it once per concurrently running task into the
+ * sparse engine's forward pass ({@link SparseNcfNetwork#predict}: the rows of a batch gathered in
+ * bulk, the same arithmetic as DL4J's graph, without DL4J's per-example index loop or its
+ * workspaces) and reuses it across partitions; pairs are scored in batches of {@code batchSize}.
+ * Users or items outside the trained tables (cold) score NaN, which the evaluators rank last.
  */
 public final class NcfScorer implements PairScorer, AutoCloseable {
-  /** Restored graphs per broadcast id, each used by one task at a time. */
-  private static final Map<Long, ConcurrentLinkedQueue<ComputationGraph>> POOL = new ConcurrentHashMap<>();
+  /** Restored models per broadcast id, each used by one task at a time. */
+  private static final Map<Long, ConcurrentLinkedQueue<SparseNcfNetwork>> POOL = new ConcurrentHashMap<>();
 
   private final Broadcast<byte[]> model;
   private final int numUsers;
@@ -69,15 +71,20 @@ public final class NcfScorer implements PairScorer, AutoCloseable {
     return pairs.mapPartitions(
         (org.apache.spark.api.java.function.MapPartitionsFunction<Row, Row>) it -> {
           NativeThreads.limit(threads);
-          ComputationGraph net = borrow(bytes);
+          SparseNcfNetwork net = borrow(bytes);
           return new ScoredIterator(it, net, bytes.id(), userField, itemField, users, items, batch);
         },
         Encoders.row(schema));
   }
 
-  private static ComputationGraph borrow(Broadcast<byte[]> bytes) throws IOException {
-    ComputationGraph net = POOL.computeIfAbsent(bytes.id(), k -> new ConcurrentLinkedQueue<>()).poll();
-    return net != null ? net : ModelSerializer.restoreComputationGraph(new ByteArrayInputStream(bytes.value()), false);
+  private static SparseNcfNetwork borrow(Broadcast<byte[]> bytes) throws IOException {
+    SparseNcfNetwork net = POOL.computeIfAbsent(bytes.id(), k -> new ConcurrentLinkedQueue<>()).poll();
+    if (net != null) {
+      return net;
+    }
+    ComputationGraph graph = ModelSerializer.restoreComputationGraph(new ByteArrayInputStream(bytes.value()), false);
+    // scoring only: no learning rate, no optimizer state
+    return new SparseNcfNetwork(graph, SparseNcfNetwork.Settings.adam(0, 0, 0, 0), EmbeddingKernels.of(EmbeddingKernels.Choice.AUTO));
   }
 
   /** Releases the broadcast model (and the executors' restored copies on their next use). */
@@ -96,12 +103,12 @@ public final class NcfScorer implements PairScorer, AutoCloseable {
     private final int numUsers;
     private final int numItems;
     private final int batchSize;
-    private ComputationGraph net;
+    private SparseNcfNetwork net;
     private final List<Row> pending = new ArrayList<>();
     private double[] scores = new double[0];
     private int next;
 
-    ScoredIterator(Iterator<Row> rows, ComputationGraph net, long poolKey, int userField, int itemField, int numUsers, int numItems,
+    ScoredIterator(Iterator<Row> rows, SparseNcfNetwork net, long poolKey, int userField, int itemField, int numUsers, int numItems,
         int batchSize) {
       this.rows = rows;
       this.net = net;
@@ -147,8 +154,8 @@ public final class NcfScorer implements PairScorer, AutoCloseable {
         pending.add(rows.next());
       }
       int n = pending.size();
-      float[] users = new float[n];
-      float[] items = new float[n];
+      int[] users = new int[n];
+      int[] items = new int[n];
       boolean[] known = new boolean[n];
       for (int i = 0; i < n; i++) {
         Row r = pending.get(i);
@@ -156,12 +163,10 @@ public final class NcfScorer implements PairScorer, AutoCloseable {
         long u = ok ? ((Number) r.get(userField)).longValue() : -1;
         long v = ok ? ((Number) r.get(itemField)).longValue() : -1;
         known[i] = u >= 0 && u < numUsers && v >= 0 && v < numItems;
-        users[i] = known[i] ? u : 0;
-        items[i] = known[i] ? v : 0;
+        users[i] = known[i] ? (int) u : 0;
+        items[i] = known[i] ? (int) v : 0;
       }
-      long[] shape = {n, 1};
-      INDArray out = net.outputSingle(false, Nd4j.create(users, shape, 'c'), Nd4j.create(items, shape, 'c'));
-      float[] raw = out.ravel().toFloatVector();
+      float[] raw = net.predict(users, items, n);
       scores = new double[n];
       for (int i = 0; i < n; i++) {
         scores[i] = known[i] ? raw[i] : Double.NaN;
@@ -170,7 +175,7 @@ public final class NcfScorer implements PairScorer, AutoCloseable {
 
     private void release() {
       if (net != null) {
-        ConcurrentLinkedQueue<ComputationGraph> q = POOL.get(poolKey);
+        ConcurrentLinkedQueue<SparseNcfNetwork> q = POOL.get(poolKey);
         if (q != null) {
           q.offer(net);
         }

@@ -13,18 +13,16 @@ import org.nd4j.linalg.factory.Nd4j;
 public final class EmbeddingTable {
   private final String name;
   private final INDArray weights;
-  private final INDArray m;
-  private final INDArray v;
+  private INDArray m;
+  private INDArray v;
   private FloatBuffer weightsView;
   private FloatBuffer mView;
   private FloatBuffer vView;
 
-  /** A table initialised with a copy of {@code initial} and zero moments. */
+  /** A table initialised with a copy of {@code initial}; its moments are zero, allocated when first needed (never to only score). */
   public EmbeddingTable(String name, INDArray initial) {
     this.name = name;
     this.weights = initial.castTo(DataType.FLOAT).dup('c');
-    this.m = Nd4j.zeros(DataType.FLOAT, weights.shape());
-    this.v = Nd4j.zeros(DataType.FLOAT, weights.shape());
   }
 
   public String name() {
@@ -36,10 +34,16 @@ public final class EmbeddingTable {
   }
 
   public INDArray m() {
+    if (m == null) {
+      m = Nd4j.zeros(DataType.FLOAT, weights.shape());
+    }
     return m;
   }
 
   public INDArray v() {
+    if (v == null) {
+      v = Nd4j.zeros(DataType.FLOAT, weights.shape());
+    }
     return v;
   }
 
@@ -61,14 +65,14 @@ public final class EmbeddingTable {
 
   FloatBuffer mView() {
     if (mView == null) {
-      mView = m.data().asNioFloat();
+      mView = m().data().asNioFloat();
     }
     return mView;
   }
 
   FloatBuffer vView() {
     if (vView == null) {
-      vView = v.data().asNioFloat();
+      vView = v().data().asNioFloat();
     }
     return vView;
   }

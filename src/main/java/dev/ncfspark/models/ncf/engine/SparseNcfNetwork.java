@@ -80,7 +80,7 @@ public final class SparseNcfNetwork {
   private long iteration;
 
   /** A network with {@code graph}'s architecture and current parameters. */
-  public SparseNcfNetwork(ComputationGraph graph, int mlpLayers, Settings settings, EmbeddingKernels kernels) {
+  public SparseNcfNetwork(ComputationGraph graph, Settings settings, EmbeddingKernels kernels) {
     this.settings = settings;
     this.kernels = kernels;
     Map<String, INDArray> p = graph.paramTable();
@@ -94,7 +94,10 @@ public final class SparseNcfNetwork {
     itemRows = new RowGroups(anyItem.rows());
     gmfWidth = gmfUser == null ? 0 : gmfUser.width();
     mlpWidth = mlpUser == null ? 0 : mlpUser.width();
-    int layers = mlpUser == null ? 0 : mlpLayers;
+    int layers = 0;
+    while (mlpUser != null && p.containsKey(NcfGraphs.mlpLayer(layers) + "_W")) {
+      layers++;
+    }
     layerIn = new int[layers];
     layerOut = new int[layers];
     long size = 0;

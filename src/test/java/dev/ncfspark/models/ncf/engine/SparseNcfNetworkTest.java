@@ -32,7 +32,7 @@ class SparseNcfNetworkTest {
   }
 
   static SparseNcfNetwork network(ComputationGraph graph, NcfConfig cfg, EmbeddingKernels kernels) {
-    return new SparseNcfNetwork(graph, cfg.mlpLayers().size(),
+    return new SparseNcfNetwork(graph,
         new SparseNcfNetwork.Settings(cfg.learningRate(), cfg.adamBeta1(), cfg.adamBeta2(), cfg.l2(), cfg.dropout(), 7), kernels);
   }
 
