@@ -41,6 +41,11 @@ public record NcfConfig(int gmfEmbedding, int mlpEmbedding, List<Integer> mlpLay
    */
   public enum Engine { AUTO, SPARSE, GRAPH }
 
+  /** True when this configuration trains with the sparse engine. */
+  public boolean sparseEngine() {
+    return engine == Engine.SPARSE || (engine == Engine.AUTO && spark.trainingMaster() == TrainingMaster.LOCAL);
+  }
+
   /** The sparse engine's embedding kernels: AUTO = CPU on ND4J's CPU backend, OPS elsewhere (CUDA). */
   public enum Kernels { AUTO, CPU, OPS }
 
@@ -133,6 +138,12 @@ public record NcfConfig(int gmfEmbedding, int mlpEmbedding, List<Integer> mlpLay
         ConfigValues.intAtLeast(s, "unicast-port", 1024),
         s.getString("network-mask"),
         s.getString("controller-address"));
+    Engine engine = ConfigValues.enumValue(c, "engine", Engine.class);
+    if (engine == Engine.SPARSE && spark.trainingMaster() != TrainingMaster.LOCAL) {
+      throw new ConfigException.BadValue(c.origin(), "engine", "sparse trains in one JVM (spark.training-master = local); DL4J's "
+          + "Spark masters train DL4J's graph: expected graph or auto with spark.training-master = "
+          + ConfigValues.kebab(spark.trainingMaster()));
+    }
     return new NcfConfig(gmf, mlp, List.copyOf(layers),
         ConfigValues.intAtLeast(c, "epochs", 1),
         ConfigValues.intAtLeast(c, "batch-size", 1),
@@ -146,7 +157,7 @@ public record NcfConfig(int gmfEmbedding, int mlpEmbedding, List<Integer> mlpLay
         ConfigValues.intAtLeast(c, "patience", 0),
         ConfigValues.intAtLeast(c, "validation-cutoff", 1),
         ConfigValues.intAtLeast(c, "scoring-batch", 1),
-        ConfigValues.enumValue(c, "engine", Engine.class),
+        engine,
         ConfigValues.enumValue(c, "kernels", Kernels.class),
         spark);
   }

@@ -52,5 +52,16 @@ class ExperimentConfigLoaderTest {
     ConfigException path = assertThrows(ConfigException.class,
         () -> ExperimentConfigLoader.load(Optional.empty(), List.of("dataset.format=movielens")));
     assertTrue(path.getMessage().contains("dataset.path"), path.getMessage());
+    ConfigException engine = assertThrows(ConfigException.class, () -> ExperimentConfigLoader.load(Optional.empty(),
+        List.of("models.ncf.engine=sparse", "models.ncf.spark.training-master=parameter-averaging")));
+    assertTrue(engine.getMessage().contains("engine") && engine.getMessage().contains("parameter-averaging"), engine.getMessage());
+  }
+
+  @Test
+  void theEngineFollowsTheTrainingMaster() {
+    assertTrue(ExperimentConfigLoader.load(Optional.empty(), List.of()).models().ncf().sparseEngine());
+    assertTrue(!ExperimentConfigLoader.load(Optional.empty(), List.of("models.ncf.spark.training-master=shared-gradients"))
+        .models().ncf().sparseEngine());
+    assertTrue(!ExperimentConfigLoader.load(Optional.empty(), List.of("models.ncf.engine=graph")).models().ncf().sparseEngine());
   }
 }

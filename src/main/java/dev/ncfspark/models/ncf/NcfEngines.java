@@ -25,25 +25,9 @@ final class NcfEngines {
 
   private NcfEngines() {}
 
-  /** True when the configuration trains with the sparse engine. */
-  static boolean sparse(NcfConfig cfg) {
-    boolean local = cfg.spark().trainingMaster() == NcfConfig.TrainingMaster.LOCAL;
-    return switch (cfg.engine()) {
-      case SPARSE -> {
-        if (!local) {
-          throw new IllegalArgumentException("models.ncf.engine = sparse trains in one JVM (models.ncf.spark.training-master = local); "
-              + "DL4J's Spark masters train DL4J's graph: set models.ncf.engine = graph or auto");
-        }
-        yield true;
-      }
-      case GRAPH -> false;
-      case AUTO -> local;
-    };
-  }
-
   /** An engine starting from {@code initial} (fresh or pre-trained parameters, no optimizer state). */
   static NcfEngine create(SparkSession spark, NcfConfig cfg, long seed, String exportDirectory, ComputationGraph initial) {
-    if (!sparse(cfg)) {
+    if (!cfg.sparseEngine()) {
       return new GraphEngine(spark, cfg, seed, exportDirectory, initial, 0);
     }
     return new SparseEngine(cfg, network(cfg, seed, initial), initial);
@@ -52,7 +36,7 @@ final class NcfEngines {
   /** An engine continuing from {@link NcfEngine#checkpoint} bytes, before epoch {@code nextEpoch}. */
   static NcfEngine restore(SparkSession spark, NcfConfig cfg, long seed, String exportDirectory, byte[] checkpoint, int nextEpoch,
       String source) {
-    if (!sparse(cfg)) {
+    if (!cfg.sparseEngine()) {
       return new GraphEngine(spark, cfg, seed, exportDirectory, NcfCheckpoints.restore(checkpoint, true, source), nextEpoch);
     }
     byte[] model = null;

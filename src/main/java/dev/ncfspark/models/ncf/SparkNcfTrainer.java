@@ -188,12 +188,12 @@ public final class SparkNcfTrainer {
 
   /** The engine a configuration trains with: "sparse" or "graph" (for manifests and reports). */
   public static String engineName(NcfConfig cfg) {
-    return NcfEngines.sparse(cfg) ? "sparse" : "graph";
+    return cfg.sparseEngine() ? "sparse" : "graph";
   }
 
   /** JVMs that fit minibatches: the executors under a DL4J master, the driver alone otherwise. */
   private int workerJvms() {
-    if (NcfEngines.sparse(cfg) || cfg.spark().trainingMaster() == NcfConfig.TrainingMaster.LOCAL) {
+    if (cfg.sparseEngine() || cfg.spark().trainingMaster() == NcfConfig.TrainingMaster.LOCAL) {
       return 1;
     }
     return Math.max(1, spark.sparkContext().getExecutorMemoryStatus().size() - (spark.sparkContext().isLocal() ? 0 : 1));

@@ -30,6 +30,9 @@ public final class TrainingProgress extends BaseTrainingListener implements java
     this.key = key;
     this.every = every;
     this.expectedBatchesPerJvm = Math.max(1, expectedBatchesPerJvm);
+    // made once per epoch in the driver (workers get copies): a key trained again in this JVM starts from zero
+    COUNTERS.remove(key);
+    STARTS.remove(key);
   }
 
   @Override
