@@ -7,12 +7,14 @@
 # Each run's metrics: target/quality/<dataset>-seed<seed>/...; the summary (mean and standard
 # deviation over the seeds of sampled HR@10 / NDCG@10 and full-ranking Recall@10 / NDCG@10 per
 # model and dataset): bench/results/quality-<time>.md. Not part of make test (about 10 minutes a run).
+# QUALITY_OUT=<dir> keeps the runs elsewhere (e.g. the previous engine: --set models.ncf.engine=graph);
+# NCF_JAR=<jar> runs another build.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 datasets="${1:-ml-100k ml-latest-small}"
 seeds="${2:-42 43 44}"
 shift $(( $# > 2 ? 2 : $# ))
-out=target/quality
+out="${QUALITY_OUT:-target/quality}"
 mkdir -p "$out" bench/results
 for d in $datasets; do
   for s in $seeds; do

@@ -50,8 +50,7 @@ public final class TrainBenchmark {
     int steps = args.length > 0 ? Integer.parseInt(args[0]) : 2000;
     int threads = args.length > 1 ? Integer.parseInt(args[1]) : 1;
     double budget = args.length > 2 ? Double.parseDouble(args[2]) : 8;
-    Nd4j.getEnvironment().setMaxMasterThreads(threads);
-    Nd4j.getEnvironment().setMaxThreads(threads);
+    dev.ncfspark.models.ncf.NativeThreads.limit(threads);
     Map<String, Object> result = new LinkedHashMap<>();
     result.put("benchmark", "train");
     result.put("date", Instant.now().toString());
@@ -89,12 +88,18 @@ public final class TrainBenchmark {
     ComputationGraph graph = NcfGraphs.create("neumf", cfg, USERS, ITEMS, 1);
     r.put("parameters", graph.numParams());
     r.put("dense_flops_per_example", denseFlopsPerExample(cfg));
-    SparseNcfNetwork sparse = new SparseNcfNetwork(graph.clone(),
-        SparseNcfNetwork.Settings.adam(cfg.learningRate(), 0, 0, 1), EmbeddingKernels.of(EmbeddingKernels.Choice.AUTO));
+    // the configured (default) embedding Adam, then the other one
+    boolean defaultCatchUp = cfg.sparseAdam() == NcfConfig.SparseAdam.CATCH_UP;
+    r.put("sparse_adam", defaultCatchUp ? "catch-up" : "lazy");
+    SparseNcfNetwork sparse = sparseNetwork(graph, cfg, defaultCatchUp);
     Timing s = time(n, budget, i -> sparse.fit(ex.users[i], ex.items[i], ex.labels[i], batch));
     r.put("sparse_samples_per_s", s.steps * (double) batch / s.seconds);
     r.put("sparse_step_ms", s.seconds * 1000 / s.steps);
     r.put("sparse_gflops", s.steps * (double) batch * denseFlopsPerExample(cfg) / s.seconds / 1e9);
+    SparseNcfNetwork other = sparseNetwork(graph, cfg, !defaultCatchUp);
+    Timing o = time(n, budget, i -> other.fit(ex.users[i], ex.items[i], ex.labels[i], batch));
+    r.put("sparse_other_adam", defaultCatchUp ? "lazy" : "catch-up");
+    r.put("sparse_other_adam_samples_per_s", o.steps * (double) batch / o.seconds);
     Timing g = time(n, budget, i -> graph.fit(ex.batch(i)));
     r.put("graph_samples_per_s", g.steps * (double) batch / g.seconds);
     r.put("graph_step_ms", g.seconds * 1000 / g.steps);
@@ -114,6 +119,11 @@ public final class TrainBenchmark {
     }
     System.out.println("bench-train " + r);
     return r;
+  }
+
+  private static SparseNcfNetwork sparseNetwork(ComputationGraph graph, NcfConfig cfg, boolean catchUp) {
+    return new SparseNcfNetwork(graph.clone(), new SparseNcfNetwork.Settings(cfg.learningRate(), cfg.adamBeta1(), cfg.adamBeta2(), 0, 0, 1,
+        catchUp), EmbeddingKernels.of(EmbeddingKernels.Choice.AUTO));
   }
 
   /** Multiply-adds of the dense layers per example, times 2 for FLOPs, times 3 for forward + backward. */
@@ -225,16 +235,17 @@ public final class TrainBenchmark {
     md.append(String.format(Locale.ROOT, "%s cores, %s native thread(s) for every engine, up to %s minibatches or %s s per measurement,"
         + " peak RSS %.2f GiB. ND4J's own sgemm ([16384x256]x[256x256]) here: %.1f GFLOP/s.%n%n", r.get("cores"), r.get("threads"),
         r.get("steps"), r.get("seconds_per_measurement"), (double) r.get("peak_rss_gib"), (double) r.get("nd4j_mmul_gflops")));
-    md.append("Samples/s of each engine on the same minibatches. sparse: this project's sparse engine (the default);"
-        + " graph: DL4J `ComputationGraph.fit` (the previous engine); PyTorch: `bench/ncf_torch.py`, dense Adam and"
+    md.append("Samples/s of each engine on the same minibatches. sparse: this project's sparse engine (the default, with the"
+        + " configured `models.ncf.sparse-adam`; \"other Adam\": the same engine with the other embedding Adam); graph: DL4J `ComputationGraph.fit` (the previous engine); PyTorch: `bench/ncf_torch.py`, dense Adam and"
         + " sparse embeddings + SparseAdam. GFLOP/s: the sparse engine's dense-layer arithmetic (forward + backward).\n\n");
-    md.append("| factors | batch | parameters | sparse | step ms | GFLOP/s | graph | PyTorch dense | PyTorch sparse | sparse / graph | sparse / PyTorch sparse |\n");
-    md.append("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+    md.append("| factors | batch | parameters | sparse | step ms | GFLOP/s | other Adam | graph | PyTorch dense | PyTorch sparse | sparse / graph | sparse / PyTorch sparse |\n");
+    md.append("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
     for (Object o : (List<?>) r.get("results")) {
       Map<?, ?> m = (Map<?, ?>) o;
-      md.append(String.format(Locale.ROOT, "| %s | %,d | %,d | %,.0f | %.2f | %.1f | %,.0f | %s | %s | %.1f | %s |%n", m.get("factors"),
+      md.append(String.format(Locale.ROOT, "| %s | %,d | %,d | %,.0f (%s) | %.2f | %.1f | %,.0f (%s) | %,.0f | %s | %s | %.1f | %s |%n", m.get("factors"),
           ((Number) m.get("batch")).intValue(), ((Number) m.get("parameters")).longValue(), (double) m.get("sparse_samples_per_s"),
-          (double) m.get("sparse_step_ms"), (double) m.get("sparse_gflops"), (double) m.get("graph_samples_per_s"),
+          m.get("sparse_adam"), (double) m.get("sparse_step_ms"), (double) m.get("sparse_gflops"),
+          (double) m.get("sparse_other_adam_samples_per_s"), m.get("sparse_other_adam"), (double) m.get("graph_samples_per_s"),
           rate(m.get("pytorch_dense_samples_per_s")), rate(m.get("pytorch_sparse_samples_per_s")), (double) m.get("sparse_vs_graph"),
           m.get("sparse_vs_pytorch_sparse") == null ? "–" : String.format(Locale.ROOT, "%.2f", (double) m.get("sparse_vs_pytorch_sparse"))));
     }

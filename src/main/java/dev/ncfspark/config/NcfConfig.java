@@ -28,10 +28,12 @@ import java.util.List;
  * @param scoringBatch   pairs per inference batch on the executors
  * @param engine         what trains: sparse embedding updates, DL4J's ComputationGraph, or auto (sparse with the local master)
  * @param kernels        the sparse engine's embedding kernels: Java over native buffers (CPU), ND4J ops (any backend), or auto
+ * @param sparseAdam     the sparse engine's Adam on embedding rows: lazy (touched rows only) or catch-up (dense Adam's moves, in closed form)
+ * @param epochExamples  where each epoch's examples (negatives, shuffle) are made: in the driver, by Spark, or auto
  */
 public record NcfConfig(int gmfEmbedding, int mlpEmbedding, List<Integer> mlpLayers, int epochs, int batchSize,
     double learningRate, double adamBeta1, double adamBeta2, double l2, double dropout, boolean pretrain, double pretrainAlpha, int patience,
-    int validationCutoff, int scoringBatch, Engine engine, Kernels kernels, SparkTraining spark) {
+    int validationCutoff, int scoringBatch, Engine engine, Kernels kernels, SparseAdam sparseAdam, ExampleSource epochExamples, SparkTraining spark) {
 
   /**
    * The training engine: SPARSE updates only the embedding rows a minibatch touches (lazy Adam)
@@ -45,6 +47,30 @@ public record NcfConfig(int gmfEmbedding, int mlpEmbedding, List<Integer> mlpLay
   public boolean sparseEngine() {
     return engine == Engine.SPARSE || (engine == Engine.AUTO && spark.trainingMaster() == TrainingMaster.LOCAL);
   }
+
+  /**
+   * Where each epoch's training examples are made. DRIVER: in the training JVM, from the training
+   * positives held there (negatives rejection-sampled against each user's positives, a seeded
+   * permutation; the NCF authors' way), no Spark job per epoch. SPARK: the Spark SQL sampler
+   * ({@code TrainNegativeSampler}) and a hash shuffle on the executors, streamed to the trainer;
+   * the only source DL4J's Spark masters can read. AUTO: DRIVER with {@code training-master =
+   * local}, SPARK otherwise. Both draw from the same distribution, not the same draws.
+   */
+  public enum ExampleSource { AUTO, DRIVER, SPARK }
+
+  /** True when each epoch's examples are made in the training JVM. */
+  public boolean examplesInDriver() {
+    return epochExamples == ExampleSource.DRIVER || (epochExamples == ExampleSource.AUTO && spark.trainingMaster() == TrainingMaster.LOCAL);
+  }
+
+  /**
+   * Adam on the sparse engine's embedding rows. LAZY: a row and its moments change only at the
+   * steps that touch it (PyTorch's SparseAdam). CATCH_UP: when a row is touched again it first
+   * makes, in closed form, the moves dense Adam would have made at the steps it missed (decayed
+   * moments, momentum still moving it), as Intel's MLPerf NCF does; dense Adam's trajectory except
+   * for epsilon and L2 on idle steps.
+   */
+  public enum SparseAdam { LAZY, CATCH_UP }
 
   /** The sparse engine's embedding kernels: AUTO = CPU on ND4J's CPU backend, OPS elsewhere (CUDA). */
   public enum Kernels { AUTO, CPU, OPS }
@@ -144,6 +170,11 @@ public record NcfConfig(int gmfEmbedding, int mlpEmbedding, List<Integer> mlpLay
           + "Spark masters train DL4J's graph: expected graph or auto with spark.training-master = "
           + ConfigValues.kebab(spark.trainingMaster()));
     }
+    ExampleSource examples = ConfigValues.enumValue(c, "epoch-examples", ExampleSource.class);
+    if (examples == ExampleSource.DRIVER && spark.trainingMaster() != TrainingMaster.LOCAL) {
+      throw new ConfigException.BadValue(c.origin(), "epoch-examples", "DL4J's Spark masters read each epoch's examples from Spark: "
+          + "expected spark or auto with spark.training-master = " + ConfigValues.kebab(spark.trainingMaster()));
+    }
     return new NcfConfig(gmf, mlp, List.copyOf(layers),
         ConfigValues.intAtLeast(c, "epochs", 1),
         ConfigValues.intAtLeast(c, "batch-size", 1),
@@ -159,6 +190,8 @@ public record NcfConfig(int gmfEmbedding, int mlpEmbedding, List<Integer> mlpLay
         ConfigValues.intAtLeast(c, "scoring-batch", 1),
         engine,
         ConfigValues.enumValue(c, "kernels", Kernels.class),
+        ConfigValues.enumValue(c, "sparse-adam", SparseAdam.class),
+        examples,
         spark);
   }
 }

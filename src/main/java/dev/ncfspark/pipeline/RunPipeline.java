@@ -96,8 +96,8 @@ public final class RunPipeline {
         continue;
       }
       if (!wanted) {
-        throw new IllegalStateException("stage " + stage.name() + " has no finished output for this configuration in "
-            + run.path(stage.name()) + ": run it first (or run `prepare`)");
+        throw new IllegalStateException("stage " + stage.name() + " has no finished output for this configuration (fingerprint "
+            + fingerprint + ") in " + run.path(stage.name()) + ": run it first (or run `prepare`)");
       }
       LOG.info("stage {}: running", stage.name());
       stage.outputs().forEach(run::delete);

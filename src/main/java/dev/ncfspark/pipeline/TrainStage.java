@@ -13,10 +13,13 @@ import dev.ncfspark.evaluation.PerUserMetrics;
 import dev.ncfspark.evaluation.SampledRankingEvaluator;
 import dev.ncfspark.io.Json;
 import dev.ncfspark.models.ncf.EmbeddingTables;
+import dev.ncfspark.models.ncf.EpochExamples;
+import dev.ncfspark.models.ncf.InMemoryEpochExamples;
 import dev.ncfspark.models.ncf.NcfCheckpoints;
 import dev.ncfspark.models.ncf.NcfGraphs;
 import dev.ncfspark.models.ncf.NcfPretraining;
 import dev.ncfspark.models.ncf.NcfValidation;
+import dev.ncfspark.models.ncf.SparkEpochExamples;
 import dev.ncfspark.models.ncf.SparkNcfTrainer;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -79,12 +82,18 @@ final class TrainStage extends PipelineStage {
       validation = SampledRankingEvaluator.candidates(validationPositives,
           ctx.read(NegativesStage.EVAL).where(col(Columns.SPLIT).equalTo(Columns.VALIDATION))).persist(StorageLevel.MEMORY_AND_DISK());
     }
-    TrainNegativeSampler sampler = new TrainNegativeSampler(negatives.trainPerPositive(), negatives.popularityAlpha(), ctx.seed());
-    java.util.function.IntFunction<Dataset<Row>> negativesOfEpoch = epoch -> {
-      String path = NegativesStage.TRAIN + "/epoch=" + epoch;
-      return ctx.run().exists(path) ? ctx.read(path)
-          : sampler.sample(train, positives, numItems, epoch);
-    };
+    EpochExamples.Source examples;
+    if (cfg.examplesInDriver()) {
+      examples = InMemoryEpochExamples.source(train, positives, numUsers, numItems, negatives.trainPerPositive(),
+          negatives.popularityAlpha(), ctx.seed());
+    } else {
+      TrainNegativeSampler sampler = new TrainNegativeSampler(negatives.trainPerPositive(), negatives.popularityAlpha(), ctx.seed());
+      java.util.function.IntFunction<Dataset<Row>> negativesOfEpoch = epoch -> {
+        String path = NegativesStage.TRAIN + "/epoch=" + epoch;
+        return ctx.run().exists(path) ? ctx.read(path) : sampler.sample(train, positives, numItems, epoch);
+      };
+      examples = SparkEpochExamples.source(train, negativesOfEpoch, cfg.spark().partitions(), ctx.seed());
+    }
     String checkpointRoot = CHECKPOINTS + "/" + ctx.fingerprint().substring(0, 16);
     SparkNcfTrainer trainer = new SparkNcfTrainer(ctx.spark(), cfg, ctx.seed(), ctx.run().path(checkpointRoot + "/_export"));
     List<Map<String, Object>> curves = new ArrayList<>();
@@ -98,7 +107,7 @@ final class TrainStage extends PipelineStage {
           NcfPretraining.initialise(net, trained.get("gmf"), trained.get("mlp"), cfg.pretrainAlpha());
         }
         NcfCheckpoints checkpoints = new NcfCheckpoints(ctx.run(), checkpointRoot + "/" + model);
-        SparkNcfTrainer.Outcome outcome = trainer.train(new SparkNcfTrainer.Inputs(model, net, train, negativesOfEpoch,
+        SparkNcfTrainer.Outcome outcome = trainer.train(new SparkNcfTrainer.Inputs(model, net, examples,
             validation == null ? null : validation(validation, cfg.validationCutoff()), numUsers, numItems, checkpoints));
         trained.put(model, outcome.model());
         ctx.run().writeBytes(modelPath(model), NcfCheckpoints.bytes(outcome.model(), false));
@@ -117,11 +126,13 @@ final class TrainStage extends PipelineStage {
         d.put("resumed_after_epoch", outcome.resumedAfterEpoch());
         d.put("pretrained", pretrained);
         d.put("seconds", outcome.epochs().stream().mapToDouble(SparkNcfTrainer.Epoch::seconds).sum());
+        d.put("epoch_seconds", outcome.epochs().stream().mapToDouble(SparkNcfTrainer.Epoch::epochSeconds).filter(x -> !Double.isNaN(x)).sum());
         perModel.put(model, d);
       }
       ctx.run().writeText(CURVES, Json.write(curves));
       ctx.run().delete(checkpointRoot);
     } finally {
+      examples.close();
       train.unpersist();
       if (validation != null) {
         validation.unpersist();
@@ -130,6 +141,7 @@ final class TrainStage extends PipelineStage {
     details.put("per_model", perModel);
     details.put("training_master", ConfigValues.kebab(cfg.spark().trainingMaster()));
     details.put("engine", SparkNcfTrainer.engineName(cfg));
+    details.put("epoch_examples", cfg.examplesInDriver() ? "driver" : "spark");
     details.put("batch_size", cfg.batchSize());
     return new StageStats(curves.size(), numUsers, numItems, 0, details);
   }

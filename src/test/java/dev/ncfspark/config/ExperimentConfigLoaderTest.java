@@ -55,6 +55,17 @@ class ExperimentConfigLoaderTest {
     ConfigException engine = assertThrows(ConfigException.class, () -> ExperimentConfigLoader.load(Optional.empty(),
         List.of("models.ncf.engine=sparse", "models.ncf.spark.training-master=parameter-averaging")));
     assertTrue(engine.getMessage().contains("engine") && engine.getMessage().contains("parameter-averaging"), engine.getMessage());
+    ConfigException examples = assertThrows(ConfigException.class, () -> ExperimentConfigLoader.load(Optional.empty(),
+        List.of("models.ncf.epoch-examples=driver", "models.ncf.spark.training-master=shared-gradients")));
+    assertTrue(examples.getMessage().contains("epoch-examples") && examples.getMessage().contains("shared-gradients"), examples.getMessage());
+  }
+
+  @Test
+  void epochExamplesAreMadeInTheDriverWhenItTrains() {
+    assertTrue(ExperimentConfigLoader.load(Optional.empty(), List.of()).models().ncf().examplesInDriver());
+    assertTrue(!ExperimentConfigLoader.load(Optional.empty(), List.of("models.ncf.spark.training-master=parameter-averaging"))
+        .models().ncf().examplesInDriver());
+    assertTrue(!ExperimentConfigLoader.load(Optional.empty(), List.of("models.ncf.epoch-examples=spark")).models().ncf().examplesInDriver());
   }
 
   @Test

@@ -141,14 +141,70 @@ class NcfOnMl100kTest {
     in.checkpoints().delete();
   }
 
+  /**
+   * Examples made in the driver: a run killed in epoch 2 of 3 and restarted ends with exactly the
+   * model of the uninterrupted run, because an epoch's examples depend only on (seed, epoch).
+   */
+  @Test
+  void driverExamplesResumeExactly() {
+    SparkSession spark = SparkTestSession.get();
+    ExperimentConfig cfg = config("models.ncf.epochs=3", "models.ncf.batch-size=2048", "models.ncf.learning-rate=0.008",
+        "models.ncf.patience=0");
+    dev.ncfspark.config.NcfConfig ncf = cfg.models().ncf();
+    assertTrue(ncf.examplesInDriver());
+    TrainingInputs whole = TrainingInputs.of(spark, cfg, "driver-whole");
+    Dataset<Row> known = spark.read().parquet(whole.run() + "/split/interactions").select("user_idx", "item_idx");
+    java.util.function.Supplier<dev.ncfspark.models.ncf.EpochExamples.Source> source =
+        () -> dev.ncfspark.models.ncf.InMemoryEpochExamples.source(whole.train(), known, 943, 1682, 4, 0.0, 1);
+    dev.ncfspark.models.ncf.SparkNcfTrainer trainer = new dev.ncfspark.models.ncf.SparkNcfTrainer(spark, ncf, 1, whole.run() + "/test_export");
+    dev.ncfspark.models.ncf.SparkNcfTrainer.Outcome uninterrupted = trainer.train(whole.inputs(ncf, source.get(), true));
+    assertEquals(3, uninterrupted.epochs().size());
+    for (dev.ncfspark.models.ncf.SparkNcfTrainer.Epoch e : uninterrupted.epochs()) {
+      assertTrue(e.loss() < 0.45 && e.validationHr() > 0.25, e.toString());
+    }
+
+    TrainingInputs in = TrainingInputs.of(spark, cfg, "driver-killed");
+    dev.ncfspark.models.ncf.EpochExamples.Source inner = source.get();
+    dev.ncfspark.models.ncf.EpochExamples.Source killedInEpoch2 = new dev.ncfspark.models.ncf.EpochExamples.Source() {
+      @Override
+      public dev.ncfspark.models.ncf.EpochExamples epoch(int epoch) {
+        if (epoch == 2) {
+          throw new RuntimeException("killed in epoch 2");
+        }
+        return inner.epoch(epoch);
+      }
+
+      @Override
+      public void close() {
+        inner.close();
+      }
+    };
+    assertThrows(RuntimeException.class, () -> trainer.train(in.inputs(ncf, killedInEpoch2, true)));
+    assertEquals(1, in.checkpoints().state().orElseThrow().epoch());
+    dev.ncfspark.models.ncf.SparkNcfTrainer.Outcome resumed = trainer.train(in.inputs(ncf, source.get(), true));
+    assertEquals(1, resumed.resumedAfterEpoch());
+    assertEquals(uninterrupted.epochs().stream().map(dev.ncfspark.models.ncf.SparkNcfTrainer.Epoch::validationHr).toList(),
+        resumed.epochs().stream().map(dev.ncfspark.models.ncf.SparkNcfTrainer.Epoch::validationHr).toList());
+    assertEquals(uninterrupted.bestEpoch(), resumed.bestEpoch());
+    assertEquals(uninterrupted.model().params(), resumed.model().params(), "the resumed run ends with the same model");
+    whole.checkpoints().delete();
+    in.checkpoints().delete();
+  }
+
   /** The shared run's training positives, epoch-0 negatives and validation candidates, and a fresh checkpoint folder. */
   record TrainingInputs(String run, Dataset<Row> train, Dataset<Row> negatives, Dataset<Row> validation,
       dev.ncfspark.models.ncf.NcfCheckpoints checkpoints) {
     /** The trainer's inputs for a fresh NeuMF (seed 1), with or without the per-epoch validation. */
     dev.ncfspark.models.ncf.SparkNcfTrainer.Inputs inputs(dev.ncfspark.config.NcfConfig ncf,
         java.util.function.IntFunction<Dataset<Row>> negativesOfEpoch, boolean validate) {
+      return inputs(ncf, dev.ncfspark.models.ncf.SparkEpochExamples.source(train, negativesOfEpoch, 0, 1), validate);
+    }
+
+    /** The same with each epoch's examples from {@code examples}. */
+    dev.ncfspark.models.ncf.SparkNcfTrainer.Inputs inputs(dev.ncfspark.config.NcfConfig ncf,
+        dev.ncfspark.models.ncf.EpochExamples.Source examples, boolean validate) {
       return new dev.ncfspark.models.ncf.SparkNcfTrainer.Inputs("neumf", dev.ncfspark.models.ncf.NcfGraphs.create("neumf", ncf, 943, 1682, 1),
-          train, negativesOfEpoch, validate ? TrainStage.validation(validation, ncf.validationCutoff()) : null, 943, 1682, checkpoints);
+          examples, validate ? TrainStage.validation(validation, ncf.validationCutoff()) : null, 943, 1682, checkpoints);
     }
 
     static TrainingInputs of(SparkSession spark, ExperimentConfig cfg, String checkpointName) {

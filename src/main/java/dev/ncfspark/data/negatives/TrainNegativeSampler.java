@@ -32,7 +32,7 @@ import org.apache.spark.sql.expressions.Window;
  */
 public final class TrainNegativeSampler {
   /** Slots of the popularity sampling table (like word2vec's unigram table). */
-  static final int POPULARITY_SLOTS = 1 << 20;
+  public static final int POPULARITY_SLOTS = 1 << 20;
   private static final int MAX_ROUNDS = 30;
   private final int perPositive;
   private final double popularityAlpha;
@@ -94,7 +94,7 @@ public final class TrainNegativeSampler {
    * (slot, item_idx): item i owns a share of the slots proportional to trainCount(i)^alpha, built
    * from cumulative weights (one small window over the item counts).
    */
-  Dataset<Row> popularityTable(Dataset<Row> train) {
+  public Dataset<Row> popularityTable(Dataset<Row> train) {
     return train.groupBy(Columns.ITEM_IDX).agg(count(lit(1)).as("_c"))
         .selectExpr(Columns.ITEM_IDX, "pow(_c, " + popularityAlpha + ") as _w")
         .selectExpr(Columns.ITEM_IDX, "_w",

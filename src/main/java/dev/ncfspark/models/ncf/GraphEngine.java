@@ -1,14 +1,11 @@
 package dev.ncfspark.models.ncf;
 
 import dev.ncfspark.config.NcfConfig;
-import java.util.Iterator;
-import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.Row;
+import dev.ncfspark.models.ncf.engine.SparseNcfNetwork;
 import org.apache.spark.sql.SparkSession;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.spark.api.TrainingMaster;
 import org.deeplearning4j.spark.impl.graph.SparkComputationGraph;
-import org.nd4j.linalg.dataset.api.MultiDataSet;
 
 /**
  * DL4J's own training of the NCF graph: {@code ComputationGraph.fit} on minibatches streamed to
@@ -34,24 +31,34 @@ final class GraphEngine implements NcfEngine {
   }
 
   @Override
-  public void fitEpoch(Dataset<Row> rows, TrainingProgress progress) {
+  public void fitEpoch(EpochExamples examples, TrainingProgress progress) {
     if (cfg.spark().trainingMaster() == NcfConfig.TrainingMaster.LOCAL) {
       NativeThreads.limit(cfg.spark().ompThreads());
       net.setListeners(progress);
-      Iterator<MultiDataSet> batches = NcfBatches.iterator(NcfBatches.typed(rows).toLocalIterator(), cfg.batchSize());
-      while (batches.hasNext()) {
-        net.fit(batches.next());
-      }
+      NcfBatches.forEachMinibatch(examples.blocks(), cfg.batchSize(), (users, items, labels, n) -> {
+        float[] u = new float[n];
+        float[] v = new float[n];
+        for (int i = 0; i < n; i++) {
+          u[i] = users[i];
+          v[i] = items[i];
+        }
+        net.fit(NcfBatches.batch(u, v, java.util.Arrays.copyOf(labels, n), n));
+      });
       net.setListeners();
     } else {
       TrainingMaster master = TrainingMasters.create(cfg, spark.sparkContext(), exportDirectory, seed + epoch);
       SparkComputationGraph sparkNet = new SparkComputationGraph(spark.sparkContext(), net, master);
       sparkNet.setListeners(progress);
-      sparkNet.fitMultiDataSet(NcfBatches.of(rows, cfg.batchSize(), cfg.spark().ompThreads()));
+      sparkNet.fitMultiDataSet(NcfBatches.of(examples.rows(), cfg.batchSize(), cfg.spark().ompThreads()));
       master.deleteTempFiles(spark.sparkContext());
       net = sparkNet.getNetwork();
     }
     epoch++;
+  }
+
+  @Override
+  public float[] predict(int[] users, int[] items, int n) {
+    return SparseNcfNetwork.forScoring(net).predict(users, items, n);
   }
 
   @Override

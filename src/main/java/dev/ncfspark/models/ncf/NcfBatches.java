@@ -124,6 +124,65 @@ public final class NcfBatches {
     });
   }
 
+  /** Receives one minibatch: the first {@code n} entries of the arrays, which are reused by the next call. */
+  @FunctionalInterface
+  public interface MinibatchConsumer {
+    void accept(int[] users, int[] items, float[] labels, int n);
+  }
+
+  /**
+   * Cuts a stream of blocks into minibatches of {@code batchSize} in order; a block that ends its
+   * partition ends a minibatch (then smaller), exactly as {@link #of} cuts a partition's rows.
+   */
+  public static void forEachMinibatch(Iterator<ExampleBlock> blocks, int batchSize, MinibatchConsumer consumer) {
+    int[] users = new int[batchSize];
+    int[] items = new int[batchSize];
+    float[] labels = new float[batchSize];
+    int n = 0;
+    while (blocks.hasNext()) {
+      ExampleBlock block = blocks.next();
+      int at = 0;
+      while (at < block.size()) {
+        int take = Math.min(batchSize - n, block.size() - at);
+        System.arraycopy(block.users(), at, users, n, take);
+        System.arraycopy(block.items(), at, items, n, take);
+        System.arraycopy(block.labels(), at, labels, n, take);
+        n += take;
+        at += take;
+        if (n == batchSize || (at == block.size() && block.endsPartition())) {
+          consumer.accept(users, items, labels, n);
+          n = 0;
+        }
+      }
+    }
+    if (n > 0) {
+      consumer.accept(users, items, labels, n);
+    }
+  }
+
+  /** The blocks' examples, in order, as one block. */
+  static ExampleBlock concat(Iterator<ExampleBlock> blocks) {
+    java.util.List<ExampleBlock> all = new java.util.ArrayList<>();
+    long total = 0;
+    while (blocks.hasNext()) {
+      ExampleBlock b = blocks.next();
+      all.add(b);
+      total += b.size();
+    }
+    int n = Math.toIntExact(total);
+    int[] users = new int[n];
+    int[] items = new int[n];
+    float[] labels = new float[n];
+    int at = 0;
+    for (ExampleBlock b : all) {
+      System.arraycopy(b.users(), 0, users, at, b.size());
+      System.arraycopy(b.items(), 0, items, at, b.size());
+      System.arraycopy(b.labels(), 0, labels, at, b.size());
+      at += b.size();
+    }
+    return new ExampleBlock(users, items, labels, n, true);
+  }
+
   /** Minibatches of {@link #typed} rows from a local iterator. */
   public static Iterator<MultiDataSet> iterator(Iterator<Row> rows, int batchSize) {
     return new BatchIterator(rows, batchSize);

@@ -1,7 +1,5 @@
 package dev.ncfspark.models.ncf;
 
-import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.Row;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 
 /**
@@ -12,8 +10,11 @@ import org.deeplearning4j.nn.graph.ComputationGraph;
  * and the exports read.
  */
 interface NcfEngine {
-  /** Fits one epoch's shuffled (user_idx, item_idx, label) rows. */
-  void fitEpoch(Dataset<Row> rows, TrainingProgress progress);
+  /** Fits one epoch's examples, in their order. */
+  void fitEpoch(EpochExamples examples, TrainingProgress progress);
+
+  /** Predicted probabilities of the first {@code n} (user, item) pairs with the current parameters. */
+  float[] predict(int[] users, int[] items, int n);
 
   /** The current parameters as a graph; the same object until the next epoch (do not modify it). */
   ComputationGraph model();

@@ -81,7 +81,8 @@ final class NcfEngines {
 
   private static SparseNcfNetwork network(NcfConfig cfg, long seed, ComputationGraph graph) {
     return new SparseNcfNetwork(graph,
-        new SparseNcfNetwork.Settings(cfg.learningRate(), cfg.adamBeta1(), cfg.adamBeta2(), cfg.l2(), cfg.dropout(), seed),
+        new SparseNcfNetwork.Settings(cfg.learningRate(), cfg.adamBeta1(), cfg.adamBeta2(), cfg.l2(), cfg.dropout(), seed,
+            cfg.sparseAdam() == NcfConfig.SparseAdam.CATCH_UP),
         EmbeddingKernels.of(EmbeddingKernels.Choice.valueOf(cfg.kernels().name())));
   }
 }

@@ -20,7 +20,6 @@ import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
-import dev.ncfspark.models.ncf.engine.EmbeddingKernels;
 import dev.ncfspark.models.ncf.engine.SparseNcfNetwork;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.util.ModelSerializer;
@@ -83,8 +82,7 @@ public final class NcfScorer implements PairScorer, AutoCloseable {
       return net;
     }
     ComputationGraph graph = ModelSerializer.restoreComputationGraph(new ByteArrayInputStream(bytes.value()), false);
-    // scoring only: no learning rate, no optimizer state
-    return new SparseNcfNetwork(graph, SparseNcfNetwork.Settings.adam(0, 0, 0, 0), EmbeddingKernels.of(EmbeddingKernels.Choice.AUTO));
+    return SparseNcfNetwork.forScoring(graph);
   }
 
   /** Releases the broadcast model (and the executors' restored copies on their next use). */

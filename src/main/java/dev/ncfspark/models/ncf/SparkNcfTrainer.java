@@ -1,19 +1,12 @@
 package dev.ncfspark.models.ncf;
 
-import static org.apache.spark.sql.functions.avg;
-import static org.apache.spark.sql.functions.expr;
-
 import dev.ncfspark.config.NcfConfig;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.function.IntFunction;
-import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.storage.StorageLevel;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -32,6 +25,8 @@ public final class SparkNcfTrainer {
   private static final Logger LOG = LoggerFactory.getLogger(SparkNcfTrainer.class);
   /** Examples of each epoch on which the training loss is measured. */
   static final int LOSS_SAMPLE = 100_000;
+  /** Examples per forward pass of the loss. */
+  private static final int LOSS_BATCH = 16_384;
 
   private final SparkSession spark;
   private final NcfConfig cfg;
@@ -45,9 +40,13 @@ public final class SparkNcfTrainer {
     this.exportDirectory = exportDirectory;
   }
 
-  /** One epoch's measurements (the report's training curves). */
+  /**
+   * One epoch's measurements (the report's training curves): {@code seconds} of fitting (hence
+   * {@code samplesPerSecond}), {@code examplesSeconds} to make the epoch's examples, {@code
+   * epochSeconds} for all of it with the loss and the validation.
+   */
   public record Epoch(int epoch, long examples, double seconds, double samplesPerSecond, double loss, double validationHr,
-      double validationNdcg) {
+      double validationNdcg, double examplesSeconds, double epochSeconds) {
     public Map<String, Object> toMap() {
       Map<String, Object> m = new LinkedHashMap<>();
       m.put("epoch", epoch);
@@ -57,12 +56,15 @@ public final class SparkNcfTrainer {
       m.put("loss", loss);
       m.put("validation_hr", Double.isNaN(validationHr) ? null : validationHr);
       m.put("validation_ndcg", Double.isNaN(validationNdcg) ? null : validationNdcg);
+      m.put("examples_seconds", Double.isNaN(examplesSeconds) ? null : examplesSeconds);
+      m.put("epoch_seconds", Double.isNaN(epochSeconds) ? null : epochSeconds);
       return m;
     }
 
     static Epoch fromMap(Map<String, Object> m) {
       return new Epoch(((Number) m.get("epoch")).intValue(), ((Number) m.get("examples")).longValue(), num(m.get("seconds")),
-          num(m.get("samples_per_second")), num(m.get("loss")), num(m.get("validation_hr")), num(m.get("validation_ndcg")));
+          num(m.get("samples_per_second")), num(m.get("loss")), num(m.get("validation_hr")), num(m.get("validation_ndcg")),
+          num(m.get("examples_seconds")), num(m.get("epoch_seconds")));
     }
 
     private static double num(Object o) {
@@ -74,13 +76,13 @@ public final class SparkNcfTrainer {
   public record Outcome(ComputationGraph model, int bestEpoch, List<Epoch> epochs, boolean stoppedEarly, int resumedAfterEpoch) {}
 
   /**
-   * What one model trains on. {@code initial}: the fresh (or pre-trained) graph; {@code positives}:
-   * training (user_idx, item_idx); {@code negativesOfEpoch}: that epoch's (user_idx, item_idx)
-   * negatives; {@code validation}: the per-epoch validation, or null (then the best epoch is the
-   * one with the lowest training loss); {@code checkpoints}: where epochs are saved and resumed from.
+   * What one model trains on. {@code initial}: the fresh (or pre-trained) graph; {@code examples}:
+   * each epoch's training examples; {@code validation}: the per-epoch validation, or null (then
+   * the best epoch is the one with the lowest training loss); {@code checkpoints}: where epochs
+   * are saved and resumed from.
    */
-  public record Inputs(String model, ComputationGraph initial, Dataset<Row> positives, IntFunction<Dataset<Row>> negativesOfEpoch,
-      NcfValidation validation, int numUsers, int numItems, NcfCheckpoints checkpoints) {}
+  public record Inputs(String model, ComputationGraph initial, EpochExamples.Source examples, NcfValidation validation, int numUsers,
+      int numItems, NcfCheckpoints checkpoints) {}
 
   /** Early-stopping bookkeeping: the best epoch so far and how many epochs have not beaten it. */
   private static final class Progress {
@@ -128,12 +130,9 @@ public final class SparkNcfTrainer {
       engine = NcfEngines.create(spark, cfg, seed, exportDirectory, in.initial());
     }
     int resumedAfter = start - 1;
-    int partitions = cfg.spark().partitions() > 0 ? cfg.spark().partitions() : spark.sparkContext().defaultParallelism();
-    Dataset<Row> trainPositives = in.positives().select("user_idx", "item_idx").persist(StorageLevel.MEMORY_AND_DISK());
     boolean stoppedEarly = false;
-    try {
-      for (int epoch = start; epoch < cfg.epochs(); epoch++) {
-        Epoch e = trainEpoch(in, engine, trainPositives, epoch, partitions);
+    for (int epoch = start; epoch < cfg.epochs(); epoch++) {
+        Epoch e = trainEpoch(in, engine, epoch);
         p.epochs.add(e);
         boolean improved = p.record(epoch, in.validation() == null ? -e.loss() : e.validationHr());
         if (improved) {
@@ -149,40 +148,34 @@ public final class SparkNcfTrainer {
           stoppedEarly = true;
           break;
         }
-      }
-    } finally {
-      trainPositives.unpersist();
     }
     return new Outcome(p.best != null ? p.best : engine.model(), p.bestEpoch, p.epochs, stoppedEarly, resumedAfter);
   }
 
   /** Trains one epoch on its fresh negatives, then measures loss and validation. */
-  private Epoch trainEpoch(Inputs in, NcfEngine engine, Dataset<Row> trainPositives, int epoch, int partitions) {
-    // shuffled once and kept: counted here, trained on, then sampled for the loss
-    Dataset<Row> rows = NcfTrainingData.epoch(trainPositives, in.negativesOfEpoch().apply(epoch), epoch, partitions, seed)
-        .persist(StorageLevel.MEMORY_AND_DISK());
-    try {
-      long examples = rows.count();
-      long batches = (examples + cfg.batchSize() - 1) / cfg.batchSize();
-      long t0 = System.nanoTime();
-      engine.fitEpoch(rows, new TrainingProgress(in.model() + " epoch " + epoch, cfg.spark().progressEveryBatches(),
+  private Epoch trainEpoch(Inputs in, NcfEngine engine, int epoch) {
+    long t0 = System.nanoTime();
+    try (EpochExamples examples = in.examples().epoch(epoch)) {
+      long examplesMade = System.nanoTime();
+      long size = examples.size();
+      long batches = (size + cfg.batchSize() - 1) / cfg.batchSize();
+      engine.fitEpoch(examples, new TrainingProgress(in.model() + " epoch " + epoch, cfg.spark().progressEveryBatches(),
           batches / workerJvms()));
-      double seconds = (System.nanoTime() - t0) / 1e9;
-      double loss;
+      double seconds = (System.nanoTime() - examplesMade) / 1e9;
+      double loss = loss(engine, examples.lossSample(LOSS_SAMPLE));
       NcfValidation.Scores v = new NcfValidation.Scores(Double.NaN, Double.NaN);
-      try (NcfScorer scorer = NcfScorer.of(spark, engine.model(), in.numUsers(), in.numItems(), cfg.scoringBatch(),
-          cfg.spark().ompThreads())) {
-        loss = loss(scorer, rows, examples);
-        if (in.validation() != null) {
+      if (in.validation() != null) {
+        try (NcfScorer scorer = NcfScorer.of(spark, engine.model(), in.numUsers(), in.numItems(), cfg.scoringBatch(),
+            cfg.spark().ompThreads())) {
           v = in.validation().evaluate(scorer);
         }
       }
-      Epoch e = new Epoch(epoch, examples, seconds, examples / seconds, loss, v.hr(), v.ndcg());
-      LOG.info(String.format(Locale.ROOT, "%s epoch %d: %d examples in %.1f s (%.0f samples/s), loss %.4f, validation HR@%d %.4f NDCG@%d %.4f",
-          in.model(), epoch, examples, seconds, e.samplesPerSecond(), loss, cfg.validationCutoff(), v.hr(), cfg.validationCutoff(), v.ndcg()));
+      Epoch e = new Epoch(epoch, size, seconds, size / seconds, loss, v.hr(), v.ndcg(), (examplesMade - t0) / 1e9,
+          (System.nanoTime() - t0) / 1e9);
+      LOG.info(String.format(Locale.ROOT, "%s epoch %d: %d examples made in %.1f s, fitted in %.1f s (%.0f samples/s), loss %.4f, "
+          + "validation HR@%d %.4f NDCG@%d %.4f, epoch %.1f s", in.model(), epoch, size, e.examplesSeconds(), seconds,
+          e.samplesPerSecond(), loss, cfg.validationCutoff(), v.hr(), cfg.validationCutoff(), v.ndcg(), e.epochSeconds()));
       return e;
-    } finally {
-      rows.unpersist();
     }
   }
 
@@ -199,14 +192,23 @@ public final class SparkNcfTrainer {
     return Math.max(1, spark.sparkContext().getExecutorMemoryStatus().size() - (spark.sparkContext().isLocal() ? 0 : 1));
   }
 
-  /** Mean binary cross-entropy of the model on a fixed sample (about LOSS_SAMPLE) of the epoch's examples. */
-  private double loss(NcfScorer scorer, Dataset<Row> rows, long examples) {
-    double fraction = Math.min(1.0, (double) LOSS_SAMPLE / Math.max(1, examples));
-    Dataset<Row> sample = fraction < 1.0
-        ? rows.where(expr("abs(xxhash64(" + seed + "L, 'loss', user_idx, item_idx) % 1000000) < " + Math.round(fraction * 1_000_000)))
-        : rows;
-    Row r = scorer.score(sample)
-        .select(avg(expr("-(label * ln(greatest(score, 1e-7D)) + (1 - label) * ln(greatest(1 - score, 1e-7D)))"))).first();
-    return r.isNullAt(0) ? Double.NaN : r.getDouble(0);
+  /** Mean binary cross-entropy of the model on {@code sample} (predictions clamped to [1e-7, 1 - 1e-7]). */
+  static double loss(NcfEngine engine, NcfBatches.ExampleBlock sample) {
+    if (sample.size() == 0) {
+      return Double.NaN;
+    }
+    double sum = 0;
+    for (int from = 0; from < sample.size(); from += LOSS_BATCH) {
+      int n = Math.min(LOSS_BATCH, sample.size() - from);
+      int[] users = java.util.Arrays.copyOfRange(sample.users(), from, from + n);
+      int[] items = java.util.Arrays.copyOfRange(sample.items(), from, from + n);
+      float[] p = engine.predict(users, items, n);
+      for (int i = 0; i < n; i++) {
+        double label = sample.labels()[from + i];
+        double q = p[i];
+        sum -= label * Math.log(Math.max(q, 1e-7)) + (1 - label) * Math.log(Math.max(1 - q, 1e-7));
+      }
+    }
+    return sum / sample.size();
   }
 }

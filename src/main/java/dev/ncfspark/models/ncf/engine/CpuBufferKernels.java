@@ -39,13 +39,7 @@ public final class CpuBufferKernels implements EmbeddingKernels {
     if (grads.length < n * w) {
       grads = new float[n * w];
     }
-    if (sums.length < k * d) {
-      int size = Math.max(k * d, sums.length * 2);
-      sums = new float[size];
-      p = new float[size];
-      m = new float[size];
-      v = new float[size];
-    }
+    ensureRows(k * d);
     gradients.data().asNioFloat().get((int) gradients.offset(), grads, 0, n * w);
     Arrays.fill(sums, 0, k * d, 0f);
     for (int i = 0; i < n; i++) {
@@ -55,21 +49,68 @@ public final class CpuBufferKernels implements EmbeddingKernels {
         sums[to + j] += grads[from + j];
       }
     }
+    int[] rows = groups.rows();
+    move(table, rows, k, false);
+    adam(k * d, (float) step.alphaT(), (float) step.beta1(), (float) step.beta2(), (float) step.epsilon(), (float) step.l2());
+    move(table, rows, k, true);
+  }
+
+  @Override
+  public void catchUp(EmbeddingTable table, int[] rows, int n, AdamCatchUp.Scalars catchUp, double epsilon) {
+    ensureRows(n * table.width());
+    move(table, rows, n, false);
+    catchUpGathered(n, table.width(), catchUp, (float) epsilon);
+    move(table, rows, n, true);
+  }
+
+  /** Room for {@code size} gathered entries. */
+  private void ensureRows(int size) {
+    if (p.length < size) {
+      int grown = Math.max(size, p.length * 2);
+      sums = new float[grown];
+      p = new float[grown];
+      m = new float[grown];
+      v = new float[grown];
+    }
+  }
+
+  /**
+   * Copies table rows {@code rows[0..n)} (weights, m, v) into the gathered arrays, or ({@code
+   * store}) the gathered arrays back into those rows: one bulk copy a row and array.
+   */
+  private void move(EmbeddingTable table, int[] rows, int n, boolean store) {
+    int d = table.width();
     FloatBuffer pb = table.weightsView();
     FloatBuffer mb = table.mView();
     FloatBuffer vb = table.vView();
-    for (int s = 0; s < k; s++) {
-      int at = groups.row(s) * d;
-      pb.get(at, p, s * d, d);
-      mb.get(at, m, s * d, d);
-      vb.get(at, v, s * d, d);
+    for (int s = 0; s < n; s++) {
+      int at = rows[s] * d;
+      if (store) {
+        pb.put(at, p, s * d, d);
+        mb.put(at, m, s * d, d);
+        vb.put(at, v, s * d, d);
+      } else {
+        pb.get(at, p, s * d, d);
+        mb.get(at, m, s * d, d);
+        vb.get(at, v, s * d, d);
+      }
     }
-    adam(k * d, (float) step.alphaT(), (float) step.beta1(), (float) step.beta2(), (float) step.epsilon(), (float) step.l2());
+  }
+
+  /** The missed steps of the first {@code k} gathered rows (width {@code d}), in place. */
+  private void catchUpGathered(int k, int d, AdamCatchUp.Scalars c, float eps) {
     for (int s = 0; s < k; s++) {
-      int at = groups.row(s) * d;
-      pb.put(at, p, s * d, d);
-      mb.put(at, m, s * d, d);
-      vb.put(at, v, s * d, d);
+      float scale = c.scale[s];
+      if (scale == 0f && c.mDecay[s] == 1f && c.vDecay[s] == 1f) {
+        continue;
+      }
+      float md = c.mDecay[s];
+      float vd = c.vDecay[s];
+      for (int x = s * d; x < s * d + d; x++) {
+        p[x] -= scale * m[x] / ((float) Math.sqrt(v[x]) + eps);
+        m[x] *= md;
+        v[x] *= vd;
+      }
     }
   }
 

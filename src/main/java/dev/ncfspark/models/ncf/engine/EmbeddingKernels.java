@@ -26,6 +26,13 @@ public interface EmbeddingKernels {
    */
   void update(EmbeddingTable table, RowGroups groups, INDArray grads, int column, AdamStep step);
 
+  /**
+   * Brings rows {@code rows[0..n)} through the steps they missed ({@link AdamCatchUp}), with
+   * {@code catchUp}'s constants (aligned with the rows): before a minibatch reads them, or before
+   * the parameters are scored or saved.
+   */
+  void catchUp(EmbeddingTable table, int[] rows, int n, AdamCatchUp.Scalars catchUp, double epsilon);
+
   /** Which implementation: {@code auto} picks the CPU kernels on the CPU backend, the ops elsewhere. */
   enum Choice { AUTO, CPU, OPS }
 

@@ -39,4 +39,27 @@ public final class Nd4jOpKernels implements EmbeddingKernels {
     Nd4j.scatterUpdate(ScatterUpdate.UpdateOp.ASSIGN, table.m(), index, m, 1);
     Nd4j.scatterUpdate(ScatterUpdate.UpdateOp.ASSIGN, table.v(), index, v, 1);
   }
+
+  @Override
+  public void catchUp(EmbeddingTable table, int[] rows, int n, AdamCatchUp.Scalars catchUp, double epsilon) {
+    int[] r = java.util.Arrays.copyOf(rows, n);
+    INDArray p = Nd4j.pullRows(table.weights(), 1, r);
+    INDArray m = Nd4j.pullRows(table.m(), 1, r);
+    INDArray v = Nd4j.pullRows(table.v(), 1, r);
+    catchUpPulled(p, m, v, n, catchUp, epsilon);
+    INDArray index = Nd4j.createFromArray(r);
+    Nd4j.scatterUpdate(ScatterUpdate.UpdateOp.ASSIGN, table.weights(), index, p, 1);
+    Nd4j.scatterUpdate(ScatterUpdate.UpdateOp.ASSIGN, table.m(), index, m, 1);
+    Nd4j.scatterUpdate(ScatterUpdate.UpdateOp.ASSIGN, table.v(), index, v, 1);
+  }
+
+  /** The missed steps of pulled rows [n x d], in place; the per-row constants are broadcast along each row. */
+  private static void catchUpPulled(INDArray p, INDArray m, INDArray v, int n, AdamCatchUp.Scalars c, double epsilon) {
+    INDArray scale = Nd4j.create(java.util.Arrays.copyOf(c.scale, n), new long[] {n, 1}, 'c');
+    INDArray mDecay = Nd4j.create(java.util.Arrays.copyOf(c.mDecay, n), new long[] {n, 1}, 'c');
+    INDArray vDecay = Nd4j.create(java.util.Arrays.copyOf(c.vDecay, n), new long[] {n, 1}, 'c');
+    p.subi(m.div(Transforms.sqrt(v, true).addi(epsilon)).muliColumnVector(scale));
+    m.muliColumnVector(mDecay);
+    v.muliColumnVector(vDecay);
+  }
 }

@@ -41,11 +41,15 @@ import org.nd4j.linalg.ops.transforms.Transforms;
 public final class SparseNcfNetwork {
   private static final double EPSILON = 1e-8;
 
-  /** Training settings. {@code dropout}: drop probability on the MLP layers' inputs; {@code seed}: of the dropout masks. */
-  public record Settings(double learningRate, double beta1, double beta2, double l2, double dropout, long seed) {
-    /** Adam's usual decays (0.9, 0.999). */
+  /**
+   * Training settings. {@code dropout}: drop probability on the MLP layers' inputs; {@code seed}:
+   * of the dropout masks; {@code catchUp}: embedding rows also make dense Adam's moves for the
+   * steps that did not touch them ({@link AdamCatchUp}), else lazy Adam (only touched rows move).
+   */
+  public record Settings(double learningRate, double beta1, double beta2, double l2, double dropout, long seed, boolean catchUp) {
+    /** Adam's usual decays (0.9, 0.999), lazy. */
     public static Settings adam(double learningRate, double l2, double dropout, long seed) {
-      return new Settings(learningRate, 0.9, 0.999, l2, dropout, seed);
+      return new Settings(learningRate, 0.9, 0.999, l2, dropout, seed, false);
     }
   }
 
@@ -77,6 +81,12 @@ public final class SparseNcfNetwork {
   private final AdamUpdater denseAdam;
   private final Random dropoutRandom;
   private final Map<Integer, Activations> activations = new LinkedHashMap<>();
+  private final AdamCatchUp catchUp;
+  /** Steps each user (item) row has been brought through, with catch-up (the GMF and MLP tables of a side move together). */
+  private final int[] userApplied;
+  private final int[] itemApplied;
+  private final AdamCatchUp.Scalars userScalars = new AdamCatchUp.Scalars();
+  private final AdamCatchUp.Scalars itemScalars = new AdamCatchUp.Scalars();
   private long iteration;
 
   /** A network with {@code graph}'s architecture and current parameters. */
@@ -138,6 +148,15 @@ public final class SparseNcfNetwork {
     denseAdam = new AdamUpdater(new Adam(settings.learningRate(), settings.beta1(), settings.beta2(), EPSILON));
     denseAdam.setStateViewArray(denseState, new long[] {size}, 'c', true);
     dropoutRandom = Nd4j.getRandomFactory().getNewRandomInstance(settings.seed());
+    catchUp = settings.catchUp() ? new AdamCatchUp(settings.learningRate(), settings.beta1(), settings.beta2()) : null;
+    userApplied = settings.catchUp() ? new int[anyUser.rows()] : null;
+    itemApplied = settings.catchUp() ? new int[anyItem.rows()] : null;
+  }
+
+  /** A network that only predicts, over {@code graph}'s embedding tables (shared) and a copy of its dense layers. */
+  public static SparseNcfNetwork forScoring(ComputationGraph graph) {
+    // no learning rate, no optimizer state
+    return new SparseNcfNetwork(graph, Settings.adam(0, 0, 0, 0), EmbeddingKernels.of(EmbeddingKernels.Choice.AUTO));
   }
 
   private static EmbeddingTable table(Map<String, INDArray> p, String layer) {
@@ -172,6 +191,13 @@ public final class SparseNcfNetwork {
     if (n == 0) {
       return;
     }
+    userRows.assign(users, n);
+    itemRows.assign(items, n);
+    if (catchUp != null) {
+      // the minibatch's rows as dense Adam has them at this step, before the forward pass reads them
+      catchUp(userRows.rows(), userRows.count(), userApplied, userScalars, gmfUser, mlpUser);
+      catchUp(itemRows.rows(), itemRows.count(), itemApplied, itemScalars, gmfItem, mlpItem);
+    }
     Activations a = activations(n);
     forward(a, users, items, true);
     a.labels.assign(Nd4j.create(n == labels.length ? labels : Arrays.copyOf(labels, n), new long[] {n, 1}, 'c'));
@@ -179,8 +205,6 @@ public final class SparseNcfNetwork {
     denseAdam.applyUpdater(grads, (int) iteration, 0);
     params.subi(grads);
     AdamStep step = AdamStep.of(settings.learningRate(), settings.beta1(), settings.beta2(), EPSILON, settings.l2(), iteration);
-    userRows.assign(users, n);
-    itemRows.assign(items, n);
     if (gmfUser != null) {
       kernels.update(gmfUser, userRows, a.dUserGmf, 0, step);
       kernels.update(gmfItem, itemRows, a.dItemGmf, 0, step);
@@ -190,7 +214,63 @@ public final class SparseNcfNetwork {
       kernels.update(mlpItem, itemRows, a.dInput[0], mlpWidth, step);
     }
     iteration++;
+    if (catchUp != null) {
+      markApplied(userRows, userApplied);
+      markApplied(itemRows, itemApplied);
+    }
   }
+
+  /** Brings rows {@code rows[0..n)} of a side's tables through the steps they missed, up to this step. */
+  private void catchUp(int[] rows, int n, int[] applied, AdamCatchUp.Scalars scalars, EmbeddingTable gmf, EmbeddingTable mlp) {
+    catchUp.scalars(rows, n, applied, iteration, scalars);
+    for (EmbeddingTable t : new EmbeddingTable[] {gmf, mlp}) {
+      if (t != null) {
+        kernels.catchUp(t, rows, n, scalars, EPSILON);
+      }
+    }
+    int steps = Math.toIntExact(iteration);
+    for (int s = 0; s < n; s++) {
+      applied[rows[s]] = steps;
+    }
+  }
+
+  private void markApplied(RowGroups groups, int[] applied) {
+    int[] rows = groups.rows();
+    int steps = Math.toIntExact(iteration);
+    for (int s = 0; s < groups.count(); s++) {
+      applied[rows[s]] = steps;
+    }
+  }
+
+  /**
+   * With catch-up, brings every embedding row through the steps it has missed, so that the
+   * parameters are dense Adam's at this step (before scoring or saving them); nothing otherwise.
+   */
+  public void catchUpAll() {
+    if (catchUp == null) {
+      return;
+    }
+    catchUpSide(userApplied, gmfUser, mlpUser);
+    catchUpSide(itemApplied, gmfItem, mlpItem);
+  }
+
+  private void catchUpSide(int[] applied, EmbeddingTable gmf, EmbeddingTable mlp) {
+    int steps = Math.toIntExact(iteration);
+    int chunk = 65_536;
+    int[] rows = new int[chunk];
+    AdamCatchUp.Scalars scalars = new AdamCatchUp.Scalars();
+    int n = 0;
+    for (int row = 0; row <= applied.length; row++) {
+      if (row < applied.length && applied[row] < steps) {
+        rows[n++] = row;
+      }
+      if (n == chunk || (row == applied.length && n > 0)) {
+        catchUp(rows, n, applied, scalars, gmf, mlp);
+        n = 0;
+      }
+    }
+  }
+
 
   /** Predicted probabilities of the first {@code n} pairs (no dropout). */
   public float[] predict(int[] users, int[] items, int n) {
@@ -394,6 +474,11 @@ public final class SparseNcfNetwork {
         Nd4j.write(t.m(), out);
         Nd4j.write(t.v(), out);
       }
+      out.writeBoolean(catchUp != null);
+      if (catchUp != null) {
+        writeInts(out, userApplied);
+        writeInts(out, itemApplied);
+      }
       out.flush();
       return bytes.toByteArray();
     } catch (IOException e) {
@@ -401,7 +486,24 @@ public final class SparseNcfNetwork {
     }
   }
 
-  private static final String STATE_FORMAT = "ncf-sparse-adam-1";
+  private static final String STATE_FORMAT = "ncf-sparse-adam-2";
+
+  private static void writeInts(DataOutputStream out, int[] values) throws IOException {
+    out.writeInt(values.length);
+    for (int x : values) {
+      out.writeInt(x);
+    }
+  }
+
+  private static void readInts(DataInputStream in, int[] into, String what) throws IOException {
+    int n = in.readInt();
+    if (n != into.length) {
+      throw new IllegalArgumentException(what + ": " + n + " rows where " + into.length + " were expected");
+    }
+    for (int i = 0; i < n; i++) {
+      into[i] = in.readInt();
+    }
+  }
 
   /** Restores what {@link #optimizerState} wrote (for a network of the same architecture). */
   public void restoreOptimizerState(byte[] state) {
@@ -419,6 +521,15 @@ public final class SparseNcfNetwork {
         }
         assignSameShape(t.m(), Nd4j.read(in), name + " m");
         assignSameShape(t.v(), Nd4j.read(in), name + " v");
+      }
+      boolean savedCatchUp = in.readBoolean();
+      if (savedCatchUp != (catchUp != null)) {
+        throw new IllegalArgumentException("the optimizer state was saved with models.ncf.sparse-adam = "
+            + (savedCatchUp ? "catch-up" : "lazy") + " and is restored with the other");
+      }
+      if (catchUp != null) {
+        readInts(in, userApplied, "catch-up state of the user rows");
+        readInts(in, itemApplied, "catch-up state of the item rows");
       }
     } catch (IOException e) {
       throw new UncheckedIOException(e);

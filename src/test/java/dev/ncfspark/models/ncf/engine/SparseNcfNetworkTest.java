@@ -25,15 +25,18 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * must survive a save and restore.
  */
 class SparseNcfNetworkTest {
-  static NcfConfig config(double l2, double dropout) {
-    return ExperimentConfigLoader.load(Optional.empty(), List.of("models.ncf.preset=custom", "models.ncf.gmf-embedding=4",
+  static NcfConfig config(double l2, double dropout, String... extra) {
+    List<String> settings = new java.util.ArrayList<>(List.of("models.ncf.preset=custom", "models.ncf.gmf-embedding=4",
         "models.ncf.mlp-embedding=3", "models.ncf.mlp-layers=[8, 4]", "models.ncf.learning-rate=0.01",
-        "models.ncf.l2=" + l2, "models.ncf.dropout=" + dropout)).models().ncf();
+        "models.ncf.l2=" + l2, "models.ncf.dropout=" + dropout));
+    settings.addAll(List.of(extra));
+    return ExperimentConfigLoader.load(Optional.empty(), settings).models().ncf();
   }
 
   static SparseNcfNetwork network(ComputationGraph graph, NcfConfig cfg, EmbeddingKernels kernels) {
     return new SparseNcfNetwork(graph,
-        new SparseNcfNetwork.Settings(cfg.learningRate(), cfg.adamBeta1(), cfg.adamBeta2(), cfg.l2(), cfg.dropout(), 7), kernels);
+        new SparseNcfNetwork.Settings(cfg.learningRate(), cfg.adamBeta1(), cfg.adamBeta2(), cfg.l2(), cfg.dropout(), 7,
+            cfg.sparseAdam() == NcfConfig.SparseAdam.CATCH_UP), kernels);
   }
 
   @ParameterizedTest
@@ -67,9 +70,53 @@ class SparseNcfNetworkTest {
     assertArrayEquals(expected.ravel().toFloatVector(), net.predict(u, v, 4), 1e-5f);
   }
 
+  /**
+   * Catch-up Adam follows DL4J's dense Adam while minibatches touch a few rows each (gaps of up to
+   * 150 steps, beyond the exactly summed 64); lazy Adam, on the same minibatches, does not.
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {"gmf", "mlp", "neumf"})
+  void catchUpFollowsDl4jDenseAdamWhenRowsAreTouchedOnlySometimes(String model) {
+    NcfConfig catchUp = config(0, 0, "models.ncf.sparse-adam=catch-up");
+    NcfConfig lazy = config(0, 0, "models.ncf.sparse-adam=lazy");
+    int users = 20;
+    int items = 15;
+    ComputationGraph reference = NcfGraphs.create(model, catchUp, users, items, 11);
+    SparseNcfNetwork net = network(reference.clone(), catchUp, EmbeddingKernels.of(EmbeddingKernels.Choice.AUTO));
+    SparseNcfNetwork lazyNet = network(reference.clone(), lazy, EmbeddingKernels.of(EmbeddingKernels.Choice.AUTO));
+    SplittableRandom random = new SplittableRandom(5);
+    int n = 5;
+    for (int step = 0; step < 160; step++) {
+      int[] u = new int[n];
+      int[] v = new int[n];
+      float[] y = new float[n];
+      for (int i = 0; i < n; i++) {
+        // user 19 and item 14 only at steps 0 and 150: a gap past the exact terms
+        u[i] = (step == 0 || step == 150) && i == 0 ? users - 1 : random.nextInt(users - 1);
+        v[i] = (step == 0 || step == 150) && i == 0 ? items - 1 : random.nextInt(items - 1);
+        y[i] = random.nextInt(3) == 0 ? 1f : 0f;
+      }
+      reference.fit(NcfBatches.batch(floats(u), floats(v), y, n));
+      net.fit(u, v, y, n);
+      lazyNet.fit(u, v, y, n);
+    }
+    net.catchUpAll();
+    lazyNet.catchUpAll(); // nothing for lazy Adam
+    ComputationGraph exported = reference.clone();
+    net.copyTo(exported);
+    assertParamsClose(reference, exported, 1e-4);
+    ComputationGraph lazyExported = reference.clone();
+    lazyNet.copyTo(lazyExported);
+    double lazyGap = 0;
+    for (String p : reference.paramTable().keySet()) {
+      lazyGap = Math.max(lazyGap, reference.getParam(p).sub(lazyExported.getParam(p)).amaxNumber().doubleValue());
+    }
+    assertTrue(lazyGap > 1e-2, "lazy Adam should be far from dense Adam here, max difference " + lazyGap);
+  }
+
   @Test
   void rowsTheMinibatchDoesNotTouchDoNotMove() {
-    NcfConfig cfg = config(0.01, 0.2);
+    NcfConfig cfg = config(0.01, 0.2, "models.ncf.sparse-adam=lazy");
     ComputationGraph graph = NcfGraphs.create("neumf", cfg, 50, 40, 5);
     ComputationGraph before = graph.clone();
     SparseNcfNetwork net = network(graph, cfg, EmbeddingKernels.of(EmbeddingKernels.Choice.AUTO));
@@ -92,9 +139,10 @@ class SparseNcfNetworkTest {
     }
   }
 
-  @Test
-  void cpuKernelsAndNd4jOpKernelsAgree() {
-    NcfConfig cfg = config(0.001, 0.1);
+  @ParameterizedTest
+  @ValueSource(strings = {"lazy", "catch-up"})
+  void cpuKernelsAndNd4jOpKernelsAgree(String adam) {
+    NcfConfig cfg = config(0.001, 0.1, "models.ncf.sparse-adam=" + adam);
     ComputationGraph graph = NcfGraphs.create("neumf", cfg, 30, 20, 9);
     SparseNcfNetwork cpu = network(graph.clone(), cfg, new CpuBufferKernels());
     SparseNcfNetwork ops = network(graph.clone(), cfg, new Nd4jOpKernels());
@@ -110,6 +158,8 @@ class SparseNcfNetworkTest {
       cpu.fit(u, v, y, n);
       ops.fit(u, v, y, n);
     }
+    cpu.catchUpAll();
+    ops.catchUpAll();
     ComputationGraph a = graph.clone();
     ComputationGraph b = graph.clone();
     cpu.copyTo(a);
@@ -117,9 +167,10 @@ class SparseNcfNetworkTest {
     assertParamsClose(a, b, 1e-6);
   }
 
-  @Test
-  void optimizerStateSurvivesASaveAndRestore() {
-    NcfConfig cfg = config(0.001, 0.1);
+  @ParameterizedTest
+  @ValueSource(strings = {"lazy", "catch-up"})
+  void optimizerStateSurvivesASaveAndRestore(String adam) {
+    NcfConfig cfg = config(0.001, 0.1, "models.ncf.sparse-adam=" + adam);
     ComputationGraph graph = NcfGraphs.create("neumf", cfg, 12, 10, 2);
     SparseNcfNetwork first = network(graph.clone(), cfg, EmbeddingKernels.of(EmbeddingKernels.Choice.AUTO));
     int[] u = {0, 4, 4, 11, 7};
