@@ -183,11 +183,6 @@ public final class NcfBatches {
     return new ExampleBlock(users, items, labels, n, true);
   }
 
-  /** Minibatches of {@link #typed} rows from a local iterator. */
-  public static Iterator<MultiDataSet> iterator(Iterator<Row> rows, int batchSize) {
-    return new BatchIterator(rows, batchSize);
-  }
-
   /** Groups a partition's rows into minibatches lazily, so a partition is never held in memory. */
   static final class BatchIterator implements Iterator<MultiDataSet> {
     private final Iterator<Row> rows;

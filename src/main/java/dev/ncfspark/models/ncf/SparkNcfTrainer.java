@@ -25,8 +25,6 @@ public final class SparkNcfTrainer {
   private static final Logger LOG = LoggerFactory.getLogger(SparkNcfTrainer.class);
   /** Examples of each epoch on which the training loss is measured. */
   static final int LOSS_SAMPLE = 100_000;
-  /** Examples per forward pass of the loss. */
-  private static final int LOSS_BATCH = 16_384;
 
   private final SparkSession spark;
   private final NcfConfig cfg;
@@ -132,22 +130,22 @@ public final class SparkNcfTrainer {
     int resumedAfter = start - 1;
     boolean stoppedEarly = false;
     for (int epoch = start; epoch < cfg.epochs(); epoch++) {
-        Epoch e = trainEpoch(in, engine, epoch);
-        p.epochs.add(e);
-        boolean improved = p.record(epoch, in.validation() == null ? -e.loss() : e.validationHr());
-        if (improved) {
-          p.best = engine.model().clone();
-        }
-        boolean stop = cfg.patience() > 0 && in.validation() != null && p.stale >= cfg.patience();
-        boolean last = stop || epoch == cfg.epochs() - 1;
-        in.checkpoints().save(engine.checkpoint(), p.best, new NcfCheckpoints.State(epoch, p.bestEpoch, p.bestScore, p.stale, last,
-            p.epochs.stream().map(Epoch::toMap).toList()));
-        if (stop) {
-          LOG.info("{}: no better validation HR@{} for {} epochs, stopping after epoch {} (best: epoch {})", in.model(),
-              cfg.validationCutoff(), p.stale, epoch, p.bestEpoch);
-          stoppedEarly = true;
-          break;
-        }
+      Epoch e = trainEpoch(in, engine, epoch);
+      p.epochs.add(e);
+      boolean improved = p.record(epoch, in.validation() == null ? -e.loss() : e.validationHr());
+      if (improved) {
+        p.best = engine.model().clone();
+      }
+      boolean stop = cfg.patience() > 0 && in.validation() != null && p.stale >= cfg.patience();
+      boolean last = stop || epoch == cfg.epochs() - 1;
+      in.checkpoints().save(engine.checkpoint(), p.best, new NcfCheckpoints.State(epoch, p.bestEpoch, p.bestScore, p.stale, last,
+          p.epochs.stream().map(Epoch::toMap).toList()));
+      if (stop) {
+        LOG.info("{}: no better validation HR@{} for {} epochs, stopping after epoch {} (best: epoch {})", in.model(),
+            cfg.validationCutoff(), p.stale, epoch, p.bestEpoch);
+        stoppedEarly = true;
+        break;
+      }
     }
     return new Outcome(p.best != null ? p.best : engine.model(), p.bestEpoch, p.epochs, stoppedEarly, resumedAfter);
   }
@@ -197,17 +195,12 @@ public final class SparkNcfTrainer {
     if (sample.size() == 0) {
       return Double.NaN;
     }
+    // one forward pass over the whole sample (about LOSS_SAMPLE examples)
+    float[] p = engine.predict(sample.users(), sample.items(), sample.size());
     double sum = 0;
-    for (int from = 0; from < sample.size(); from += LOSS_BATCH) {
-      int n = Math.min(LOSS_BATCH, sample.size() - from);
-      int[] users = java.util.Arrays.copyOfRange(sample.users(), from, from + n);
-      int[] items = java.util.Arrays.copyOfRange(sample.items(), from, from + n);
-      float[] p = engine.predict(users, items, n);
-      for (int i = 0; i < n; i++) {
-        double label = sample.labels()[from + i];
-        double q = p[i];
-        sum -= label * Math.log(Math.max(q, 1e-7)) + (1 - label) * Math.log(Math.max(1 - q, 1e-7));
-      }
+    for (int i = 0; i < sample.size(); i++) {
+      double label = sample.labels()[i];
+      sum -= label * Math.log(Math.max(p[i], 1e-7)) + (1 - label) * Math.log(Math.max(1 - p[i], 1e-7));
     }
     return sum / sample.size();
   }
