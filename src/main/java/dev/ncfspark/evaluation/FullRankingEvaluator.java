@@ -3,10 +3,15 @@ package dev.ncfspark.evaluation;
 import static org.apache.spark.sql.functions.broadcast;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.collect_list;
+import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.max;
+import static org.apache.spark.sql.functions.min;
 import static org.apache.spark.sql.functions.row_number;
 
 import dev.ncfspark.data.Columns;
 import dev.ncfspark.data.SeededRandom;
+import dev.ncfspark.models.CatalogueScorer;
 import dev.ncfspark.models.PairScorer;
 import java.util.ArrayList;
 import java.util.List;
@@ -20,7 +25,7 @@ import org.apache.spark.sql.expressions.Window;
  * Precision@K = hits/K, Recall@K = hits/|relevant|, NDCG@K with binary gains and the ideal DCG of
  * min(|relevant|, K) hits, MAP@K averaging precision at each hit over min(|relevant|, K) — the
  * definitions of MLlib's RankingMetrics, computed per user so that models can be compared with
- * paired tests. Scoring every item for every user is users x items pairs: {@code maxUsers}
+ * paired tests. Scoring every item for every user is users x items scores: {@code maxUsers}
  * limits it to a seeded sample of test users.
  */
 public final class FullRankingEvaluator {
@@ -49,9 +54,25 @@ public final class FullRankingEvaluator {
 
   /**
    * Top-K (K = the largest cutoff or recommendations-k) per user: (user_idx, item_idx, score,
-   * rank), excluding the user's training items.
+   * rank), excluding the user's training items. A {@link CatalogueScorer} over a dense catalogue
+   * (item_idx 0..n-1, as the index stage writes it) keeps a bounded top-K per user while it
+   * scores; any other model scores the users x items pair table.
    */
   public Dataset<Row> topK(PairScorer model, Dataset<Row> users, Dataset<Row> items, Dataset<Row> train) {
+    if (model instanceof CatalogueScorer catalogue) {
+      Row extent = items.agg(count(lit(1)), max(col(Columns.ITEM_IDX)), min(col(Columns.ITEM_IDX))).first();
+      long n = extent.getLong(0);
+      boolean dense = n == 0 || (((Number) extent.get(2)).longValue() == 0 && ((Number) extent.get(1)).longValue() == n - 1
+          && items.select(Columns.ITEM_IDX).distinct().count() == n);
+      if (dense) {
+        return CatalogueTopK.topK(catalogue, users, train, Math.toIntExact(n), maxK);
+      }
+    }
+    return pairTableTopK(model, users, items, train);
+  }
+
+  /** The users x items candidate pairs scored by the model, ranked per user with a window. */
+  Dataset<Row> pairTableTopK(PairScorer model, Dataset<Row> users, Dataset<Row> items, Dataset<Row> train) {
     Dataset<Row> candidates = users.crossJoin(broadcast(items.select(Columns.ITEM_IDX)))
         .join(train.select(Columns.USER_IDX, Columns.ITEM_IDX), new String[] {Columns.USER_IDX, Columns.ITEM_IDX}, "left_anti");
     return model.score(candidates)

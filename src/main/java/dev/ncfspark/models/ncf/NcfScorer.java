@@ -1,7 +1,7 @@
 package dev.ncfspark.models.ncf;
 
 import dev.ncfspark.data.Columns;
-import dev.ncfspark.models.PairScorer;
+import dev.ncfspark.models.CatalogueScorer;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -31,10 +31,15 @@ import org.deeplearning4j.util.ModelSerializer;
  * bulk, the same arithmetic as DL4J's graph, without DL4J's per-example index loop or its
  * workspaces) and reuses it across partitions; pairs are scored in batches of {@code batchSize}.
  * Users or items outside the trained tables (cold) score NaN, which the evaluators rank last.
+ * For full ranking, {@link #catalogueScores} scores one user against every item in the same
+ * batches.
  */
-public final class NcfScorer implements PairScorer, AutoCloseable {
+public final class NcfScorer implements CatalogueScorer, AutoCloseable {
   /** Restored models per broadcast id, each used by one task at a time. */
   private static final Map<Long, ConcurrentLinkedQueue<SparseNcfNetwork>> POOL = new ConcurrentHashMap<>();
+
+  /** The largest forward pass of catalogue scoring, in items. */
+  private static final int CATALOGUE_BATCH = 32_768;
 
   private final Broadcast<byte[]> model;
   private final int numUsers;
@@ -74,6 +79,28 @@ public final class NcfScorer implements PairScorer, AutoCloseable {
           return new ScoredIterator(it, net, bytes.id(), userField, itemField, users, items, batch);
         },
         Encoders.row(schema));
+  }
+
+  @Override
+  public Opener catalogueScores() {
+    Broadcast<byte[]> bytes = model;
+    int users = numUsers;
+    int items = numItems;
+    int batch = batchSize;
+    int threads = ompThreads;
+    return () -> {
+      NativeThreads.limit(threads);
+      // a whole catalogue per forward pass where it fits: measured at ML-20M size (NeuMF, 8
+      // factors, one thread) 8.6 M pairs/s with 26,744 items a pass against 6.9 M at 8,192
+      return new CatalogueScores(borrow(bytes), bytes.id(), users, items, Math.max(batch, Math.min(items, CATALOGUE_BATCH)));
+    };
+  }
+
+  private static void giveBack(long poolKey, SparseNcfNetwork net) {
+    ConcurrentLinkedQueue<SparseNcfNetwork> q = POOL.get(poolKey);
+    if (q != null) {
+      q.offer(net);
+    }
   }
 
   private static SparseNcfNetwork borrow(Broadcast<byte[]> bytes) throws IOException {
@@ -173,12 +200,53 @@ public final class NcfScorer implements PairScorer, AutoCloseable {
 
     private void release() {
       if (net != null) {
-        ConcurrentLinkedQueue<SparseNcfNetwork> q = POOL.get(poolKey);
-        if (q != null) {
-          q.offer(net);
-        }
+        giveBack(poolKey, net);
         net = null;
       }
+    }
+  }
+
+  /** One user against every item, {@code batchSize} items per forward pass. */
+  private static final class CatalogueScores implements UserScores {
+    private final SparseNcfNetwork net;
+    private final long poolKey;
+    private final int numUsers;
+    private final int numItems;
+    private final int[] users;
+    private final int[] items;
+
+    CatalogueScores(SparseNcfNetwork net, long poolKey, int numUsers, int numItems, int batchSize) {
+      this.net = net;
+      this.poolKey = poolKey;
+      this.numUsers = numUsers;
+      this.numItems = numItems;
+      this.users = new int[batchSize];
+      this.items = new int[batchSize];
+    }
+
+    @Override
+    public void scoreAll(int user, double[] out) {
+      java.util.Arrays.fill(out, Double.NaN);
+      if (user < 0 || user >= numUsers) {
+        return;
+      }
+      java.util.Arrays.fill(users, user);
+      int known = Math.min(out.length, numItems);
+      for (int start = 0; start < known; start += items.length) {
+        int n = Math.min(items.length, known - start);
+        for (int i = 0; i < n; i++) {
+          items[i] = start + i;
+        }
+        float[] raw = net.predict(users, items, n);
+        for (int i = 0; i < n; i++) {
+          out[start + i] = raw[i];
+        }
+      }
+    }
+
+    @Override
+    public void close() {
+      giveBack(poolKey, net);
     }
   }
 }

@@ -6,6 +6,7 @@ import org.deeplearning4j.spark.api.RDDTrainingApproach;
 import org.deeplearning4j.spark.api.Repartition;
 import org.deeplearning4j.spark.api.TrainingMaster;
 import org.deeplearning4j.spark.impl.paramavg.ParameterAveragingTrainingMaster;
+import org.deeplearning4j.spark.impl.repartitioner.EqualRepartitioner;
 import org.deeplearning4j.spark.parameterserver.training.SharedTrainingMaster;
 import org.nd4j.parameterserver.distributed.conf.VoidConfiguration;
 
@@ -44,6 +45,11 @@ public final class TrainingMasters {
             .rddTrainingApproach(approach(s, sc))
             .storageLevel(org.apache.spark.storage.StorageLevel.MEMORY_AND_DISK_SER())
             .exportDirectory(exportDirectory)
+            // one partition per worker, all started together: DL4J M2's SharedTrainingWrapper lets a
+            // task attach its minibatches just after the JVM's master task has drained the others
+            // and then waits for them forever (seen here as a hung fit in 1 of about 5 runs with the
+            // default repartitioner's hundreds of small tasks per epoch)
+            .repartitioner(new EqualRepartitioner())
             .rngSeed(seed)
             .build();
       }
