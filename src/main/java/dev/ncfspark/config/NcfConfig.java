@@ -37,15 +37,16 @@ public record NcfConfig(int gmfEmbedding, int mlpEmbedding, List<Integer> mlpLay
 
   /**
    * The training engine: SPARSE updates only the embedding rows a minibatch touches (lazy Adam)
-   * in one JVM; GRAPH is DL4J's {@code ComputationGraph.fit} (dense Adam over every parameter),
-   * the only one DL4J's Spark masters run; AUTO is SPARSE with {@code training-master = local}
-   * and GRAPH otherwise.
+   * in one JVM or on every worker of {@code training-master = distributed}; GRAPH is DL4J's
+   * {@code ComputationGraph.fit} (dense Adam over every parameter), the only one DL4J's Spark
+   * masters run; AUTO is SPARSE with {@code training-master = local} or {@code distributed} and
+   * GRAPH otherwise.
    */
   public enum Engine { AUTO, SPARSE, GRAPH }
 
   /** True when this configuration trains with the sparse engine. */
   public boolean sparseEngine() {
-    return engine == Engine.SPARSE || (engine == Engine.AUTO && spark.trainingMaster() == TrainingMaster.LOCAL);
+    return engine == Engine.SPARSE || (engine == Engine.AUTO && spark.trainingMaster().sparse());
   }
 
   /**
@@ -104,10 +105,20 @@ public record NcfConfig(int gmfEmbedding, int mlpEmbedding, List<Integer> mlpLay
    * @param unicastPort        port of shared-gradient training's transport (Aeron, UDP)
    * @param networkMask        network the shared-gradient transport binds to, e.g. 10.0.0.0/16
    * @param controllerAddress  shared-gradient master address ("" = the driver's spark.driver.host)
+   * @param mergeEveryBatches  distributed: minibatches per worker between merges (0 = one merge per epoch)
+   * @param merge              distributed: how the workers' rounds are combined
    */
   public record SparkTraining(TrainingMaster trainingMaster, Approach approach, int workers, int workersPerExecutor, int averagingFrequency, int prefetchBatches,
       int ompThreads, double threshold, int partitions, int progressEveryBatches, int unicastPort, String networkMask,
-      String controllerAddress) {}
+      String controllerAddress, int mergeEveryBatches, Merge merge) {}
+
+  /**
+   * How distributed training combines the workers' rounds (embedding rows over the workers that
+   * touched them, dense layers over all): SUM of their moves from the round's start, as if their
+   * steps had been made one after the other, or their MEAN (model averaging). Adam's moments are
+   * averaged either way.
+   */
+  public enum Merge { SUM, MEAN }
 
   /** DL4J's RDD training approaches. */
   public enum Approach { EXPORT, DIRECT }
@@ -117,7 +128,16 @@ public record NcfConfig(int gmfEmbedding, int mlpEmbedding, List<Integer> mlpLay
    * the driver fitting the same minibatches streamed partition by partition (the single-JVM
    * baseline; the data never has to fit in the driver).
    */
-  public enum TrainingMaster { PARAMETER_AVERAGING, SHARED_GRADIENTS, LOCAL }
+  public enum TrainingMaster {
+    PARAMETER_AVERAGING, SHARED_GRADIENTS, LOCAL,
+    /** The sparse engine on every worker, rows merged over the workers that touched them (DistributedEngine). */
+    DISTRIBUTED;
+
+    /** Whether this master trains the sparse engine (else DL4J's graph). */
+    public boolean sparse() {
+      return this == LOCAL || this == DISTRIBUTED;
+    }
+  }
 
   static NcfConfig from(Config c) {
     Preset preset = ConfigValues.enumValue(c, "preset", Preset.class);
@@ -163,16 +183,22 @@ public record NcfConfig(int gmfEmbedding, int mlpEmbedding, List<Integer> mlpLay
         ConfigValues.intAtLeast(s, "progress-every-batches", 0),
         ConfigValues.intAtLeast(s, "unicast-port", 1024),
         s.getString("network-mask"),
-        s.getString("controller-address"));
+        s.getString("controller-address"),
+        ConfigValues.intAtLeast(s, "merge-every-batches", 0),
+        ConfigValues.enumValue(s, "merge", Merge.class));
     Engine engine = ConfigValues.enumValue(c, "engine", Engine.class);
-    if (engine == Engine.SPARSE && spark.trainingMaster() != TrainingMaster.LOCAL) {
-      throw new ConfigException.BadValue(c.origin(), "engine", "sparse trains in one JVM (spark.training-master = local); DL4J's "
-          + "Spark masters train DL4J's graph: expected graph or auto with spark.training-master = "
+    if (engine == Engine.SPARSE && !spark.trainingMaster().sparse()) {
+      throw new ConfigException.BadValue(c.origin(), "engine", "sparse trains in one JVM or distributed (spark.training-master = "
+          + "local or distributed); DL4J's Spark masters train DL4J's graph: expected graph or auto with spark.training-master = "
           + ConfigValues.kebab(spark.trainingMaster()));
+    }
+    if (engine == Engine.GRAPH && spark.trainingMaster() == TrainingMaster.DISTRIBUTED) {
+      throw new ConfigException.BadValue(c.origin(), "engine", "spark.training-master = distributed trains the sparse engine on "
+          + "every worker: expected sparse or auto");
     }
     ExampleSource examples = ConfigValues.enumValue(c, "epoch-examples", ExampleSource.class);
     if (examples == ExampleSource.DRIVER && spark.trainingMaster() != TrainingMaster.LOCAL) {
-      throw new ConfigException.BadValue(c.origin(), "epoch-examples", "DL4J's Spark masters read each epoch's examples from Spark: "
+      throw new ConfigException.BadValue(c.origin(), "epoch-examples", "the Spark masters read each epoch's examples from Spark: "
           + "expected spark or auto with spark.training-master = " + ConfigValues.kebab(spark.trainingMaster()));
     }
     return new NcfConfig(gmf, mlp, List.copyOf(layers),

@@ -58,6 +58,16 @@ class ExperimentConfigLoaderTest {
     ConfigException examples = assertThrows(ConfigException.class, () -> ExperimentConfigLoader.load(Optional.empty(),
         List.of("models.ncf.epoch-examples=driver", "models.ncf.spark.training-master=shared-gradients")));
     assertTrue(examples.getMessage().contains("epoch-examples") && examples.getMessage().contains("shared-gradients"), examples.getMessage());
+    ConfigException graph = assertThrows(ConfigException.class, () -> ExperimentConfigLoader.load(Optional.empty(),
+        List.of("models.ncf.engine=graph", "models.ncf.spark.training-master=distributed")));
+    assertTrue(graph.getMessage().contains("engine") && graph.getMessage().contains("distributed"), graph.getMessage());
+    ConfigException driver = assertThrows(ConfigException.class, () -> ExperimentConfigLoader.load(Optional.empty(),
+        List.of("models.ncf.epoch-examples=driver", "models.ncf.spark.training-master=distributed")));
+    assertTrue(driver.getMessage().contains("epoch-examples") && driver.getMessage().contains("distributed"), driver.getMessage());
+    dev.ncfspark.config.NcfConfig distributed = ExperimentConfigLoader.load(Optional.empty(),
+        List.of("models.ncf.spark.training-master=distributed", "models.ncf.spark.merge-every-batches=25")).models().ncf();
+    assertTrue(distributed.sparseEngine() && !distributed.examplesInDriver());
+    assertEquals(25, distributed.spark().mergeEveryBatches());
   }
 
   @Test

@@ -30,7 +30,15 @@ final class NcfEngines {
     if (!cfg.sparseEngine()) {
       return new GraphEngine(spark, cfg, seed, exportDirectory, initial, 0);
     }
-    return new SparseEngine(cfg, network(cfg, seed, initial), initial);
+    return sparse(spark, cfg, seed, new SparseEngine(cfg, network(cfg, seed, initial), initial), 0);
+  }
+
+  /** The sparse engine as configured: in this JVM, or on every worker ({@link DistributedEngine}). */
+  private static NcfEngine sparse(SparkSession spark, NcfConfig cfg, long seed, SparseEngine engine, int firstEpoch) {
+    if (cfg.spark().trainingMaster() == NcfConfig.TrainingMaster.DISTRIBUTED) {
+      return new DistributedEngine(spark, cfg, seed, engine, firstEpoch);
+    }
+    return engine;
   }
 
   /** An engine continuing from {@link NcfEngine#checkpoint} bytes, before epoch {@code nextEpoch}. */
@@ -39,6 +47,17 @@ final class NcfEngines {
     if (!cfg.sparseEngine()) {
       return new GraphEngine(spark, cfg, seed, exportDirectory, NcfCheckpoints.restore(checkpoint, true, source), nextEpoch);
     }
+    ComputationGraph[] graph = new ComputationGraph[1];
+    SparseNcfNetwork network = restoreNetwork(checkpoint, settings(cfg, seed), kernels(cfg), source, graph);
+    return sparse(spark, cfg, seed, new SparseEngine(cfg, network, graph[0]), nextEpoch);
+  }
+
+  /**
+   * The sparse network of {@link NcfEngine#checkpoint} bytes, with {@code settings}; the restored
+   * graph (the parameters' other copy) goes to {@code graph[0]}.
+   */
+  static SparseNcfNetwork restoreNetwork(byte[] checkpoint, SparseNcfNetwork.Settings settings, EmbeddingKernels.Choice kernels,
+      String source, ComputationGraph[] graph) {
     byte[] model = null;
     byte[] optimizer = null;
     try (ZipInputStream in = new ZipInputStream(new ByteArrayInputStream(checkpoint))) {
@@ -56,10 +75,10 @@ final class NcfEngines {
       throw new IllegalStateException("the checkpoint " + source + " is not a sparse-engine checkpoint (no " + MODEL_ENTRY + " and "
           + OPTIMIZER_ENTRY + "): was it written with models.ncf.engine = graph?");
     }
-    ComputationGraph graph = NcfCheckpoints.restore(model, false, source);
-    SparseNcfNetwork network = network(cfg, seed, graph);
+    graph[0] = NcfCheckpoints.restore(model, false, source);
+    SparseNcfNetwork network = new SparseNcfNetwork(graph[0], settings, EmbeddingKernels.of(kernels));
     network.restoreOptimizerState(optimizer);
-    return new SparseEngine(cfg, network, graph);
+    return network;
   }
 
   static byte[] sparseCheckpoint(byte[] model, byte[] optimizer) {
@@ -80,9 +99,16 @@ final class NcfEngines {
   }
 
   private static SparseNcfNetwork network(NcfConfig cfg, long seed, ComputationGraph graph) {
-    return new SparseNcfNetwork(graph,
-        new SparseNcfNetwork.Settings(cfg.learningRate(), cfg.adamBeta1(), cfg.adamBeta2(), cfg.l2(), cfg.dropout(), seed,
-            cfg.sparseAdam() == NcfConfig.SparseAdam.CATCH_UP),
-        EmbeddingKernels.of(EmbeddingKernels.Choice.valueOf(cfg.kernels().name())));
+    return new SparseNcfNetwork(graph, settings(cfg, seed), EmbeddingKernels.of(kernels(cfg)));
+  }
+
+  /** The sparse engine's training settings of a configuration; {@code seed} seeds its dropout masks. */
+  static SparseNcfNetwork.Settings settings(NcfConfig cfg, long seed) {
+    return new SparseNcfNetwork.Settings(cfg.learningRate(), cfg.adamBeta1(), cfg.adamBeta2(), cfg.l2(), cfg.dropout(), seed,
+        cfg.sparseAdam() == NcfConfig.SparseAdam.CATCH_UP);
+  }
+
+  static EmbeddingKernels.Choice kernels(NcfConfig cfg) {
+    return EmbeddingKernels.Choice.valueOf(cfg.kernels().name());
   }
 }

@@ -26,6 +26,11 @@ final class SparseEngine implements NcfEngine {
     return network;
   }
 
+  /** Tells the engine its network's parameters were changed from outside (a merge of workers' rounds). */
+  void networkChanged() {
+    graphCurrent = false;
+  }
+
   @Override
   public void fitEpoch(EpochExamples examples, TrainingProgress progress) {
     NativeThreads.limit(cfg.spark().ompThreads());

@@ -1,5 +1,6 @@
 package dev.ncfspark.models.ncf;
 
+import dev.ncfspark.config.ConfigValues;
 import dev.ncfspark.config.NcfConfig;
 import org.apache.spark.SparkContext;
 import org.deeplearning4j.spark.api.RDDTrainingApproach;
@@ -22,9 +23,15 @@ public final class TrainingMasters {
 
   private TrainingMasters() {}
 
+  /** Model replicas in all: {@code workers}, or executor cores x workers-per-executor. */
+  static int workers(NcfConfig cfg, SparkContext sc) {
+    NcfConfig.SparkTraining s = cfg.spark();
+    return s.workers() > 0 ? s.workers() : sc.defaultParallelism() * s.workersPerExecutor();
+  }
+
   public static TrainingMaster create(NcfConfig cfg, SparkContext sc, String exportDirectory, long seed) {
     NcfConfig.SparkTraining s = cfg.spark();
-    int workers = s.workers() > 0 ? s.workers() : sc.defaultParallelism() * s.workersPerExecutor();
+    int workers = workers(cfg, sc);
     return switch (s.trainingMaster()) {
       case PARAMETER_AVERAGING -> ParameterAveragingWithAdam.of(new ParameterAveragingTrainingMaster.Builder(workers, cfg.batchSize())
           .batchSizePerWorker(cfg.batchSize())
@@ -53,7 +60,8 @@ public final class TrainingMasters {
             .rngSeed(seed)
             .build();
       }
-      case LOCAL -> throw new IllegalArgumentException("training-master = local trains in the driver, without a TrainingMaster");
+      case LOCAL, DISTRIBUTED -> throw new IllegalArgumentException("training-master = " + ConfigValues.kebab(s.trainingMaster())
+          + " trains the sparse engine, without a DL4J TrainingMaster");
     };
   }
 

@@ -46,7 +46,8 @@ public final class SparseNcfNetwork {
    * of the dropout masks; {@code catchUp}: embedding rows also make dense Adam's moves for the
    * steps that did not touch them ({@link AdamCatchUp}), else lazy Adam (only touched rows move).
    */
-  public record Settings(double learningRate, double beta1, double beta2, double l2, double dropout, long seed, boolean catchUp) {
+  public record Settings(double learningRate, double beta1, double beta2, double l2, double dropout, long seed, boolean catchUp)
+      implements java.io.Serializable {
     /** Adam's usual decays (0.9, 0.999), lazy. */
     public static Settings adam(double learningRate, double l2, double dropout, long seed) {
       return new Settings(learningRate, 0.9, 0.999, l2, dropout, seed, false);
@@ -88,6 +89,10 @@ public final class SparseNcfNetwork {
   private final AdamCatchUp.Scalars userScalars = new AdamCatchUp.Scalars();
   private final AdamCatchUp.Scalars itemScalars = new AdamCatchUp.Scalars();
   private long iteration;
+  /** Rows touched since {@link #startRound} (null outside a round). */
+  private boolean[] userTouched;
+  private boolean[] itemTouched;
+  private long roundStart;
 
   /** A network with {@code graph}'s architecture and current parameters. */
   public SparseNcfNetwork(ComputationGraph graph, Settings settings, EmbeddingKernels kernels) {
@@ -218,6 +223,53 @@ public final class SparseNcfNetwork {
       markApplied(userRows, userApplied);
       markApplied(itemRows, itemApplied);
     }
+    if (userTouched != null) {
+      markTouched(userRows, userTouched);
+      markTouched(itemRows, itemTouched);
+    }
+  }
+
+  private static void markTouched(RowGroups groups, boolean[] touched) {
+    int[] rows = groups.rows();
+    for (int s = 0; s < groups.count(); s++) {
+      touched[rows[s]] = true;
+    }
+  }
+
+  /** Starts recording the rows the following steps touch: one round of data-parallel training. */
+  public void startRound() {
+    roundStart = iteration;
+    userTouched = new boolean[(gmfUser != null ? gmfUser : mlpUser).rows()];
+    itemTouched = new boolean[(gmfItem != null ? gmfItem : mlpItem).rows()];
+  }
+
+  /** What the steps since {@link #startRound} changed, for {@link #merge}. */
+  public RoundUpdate roundUpdate() {
+    if (userTouched == null) {
+      throw new IllegalStateException("no round was started");
+    }
+    return new RoundUpdate(iteration - roundStart, RoundRows.of(userTouched, userApplied, gmfUser, mlpUser),
+        RoundRows.of(itemTouched, itemApplied, gmfItem, mlpItem), params.dup().data().asFloat(), denseState.dup().data().asFloat());
+  }
+
+  /**
+   * Merges the rounds of workers that all started from this network's current state, in the
+   * order given. An embedding row's weights become the sum of the moves of the workers that
+   * touched it ({@code sumDeltas}) or their mean, its moments their mean; untouched rows keep
+   * their values. The dense layers combine the same way over all workers, their Adam state as
+   * the mean. The step count advances by all the workers' steps (sum: the steps were made, as
+   * if one after the other) or by the longest round (mean).
+   */
+  public void merge(java.util.List<RoundUpdate> rounds, boolean sumDeltas) {
+    if (rounds.isEmpty()) {
+      return;
+    }
+    RoundRows.merge(rounds.stream().map(RoundUpdate::users).toList(), sumDeltas, userApplied, gmfUser, mlpUser);
+    RoundRows.merge(rounds.stream().map(RoundUpdate::items).toList(), sumDeltas, itemApplied, gmfItem, mlpItem);
+    float[] base = sumDeltas ? params.dup().data().asFloat() : null;
+    params.assign(Nd4j.create(RoundRows.combine(rounds.stream().map(RoundUpdate::dense).toList(), base), params.shape(), 'c'));
+    denseState.assign(Nd4j.create(RoundRows.combine(rounds.stream().map(RoundUpdate::denseState).toList(), null), denseState.shape(), 'c'));
+    iteration += sumDeltas ? rounds.stream().mapToLong(RoundUpdate::steps).sum() : rounds.stream().mapToLong(RoundUpdate::steps).max().orElse(0);
   }
 
   /** Brings rows {@code rows[0..n)} of a side's tables through the steps they missed, up to this step. */
