@@ -1,5 +1,7 @@
 package dev.ncfspark.config;
 
+import java.util.List;
+
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 
@@ -33,7 +35,8 @@ public record DatasetConfig(
       String ratingColumn,
       String timestampColumn,
       String timestampFormat,
-      IdType idType) {
+      IdType idType,
+      List<Double> ratingRange) {
 
     /** Generic source file format. */
     public enum FileFormat { CSV, TSV, PARQUET }
@@ -63,7 +66,13 @@ public record DatasetConfig(
         g.getString("columns.rating"),
         g.getString("columns.timestamp"),
         g.getString("timestamp-format"),
-        ConfigValues.enumValue(g, "id-type", GenericConfig.IdType.class));
+        ConfigValues.enumValue(g, "id-type", GenericConfig.IdType.class),
+        List.copyOf(g.getDoubleList("rating-range")));
+    if (!generic.ratingRange().isEmpty()
+        && (generic.ratingRange().size() != 2 || !(generic.ratingRange().get(0) <= generic.ratingRange().get(1)))) {
+      throw new ConfigException.BadValue(g.origin(), "rating-range", "expected [] or [min, max] with min <= max, found "
+          + generic.ratingRange());
+    }
     if (generic.separator().isEmpty()) {
       throw new ConfigException.BadValue(g.origin(), "delimiter", "must not be empty");
     }

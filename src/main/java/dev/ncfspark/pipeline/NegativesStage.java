@@ -23,6 +23,9 @@ final class NegativesStage extends PipelineStage {
   static final String NAME = "negatives";
   static final String EVAL = NAME + "/eval";
   static final String TRAIN = NAME + "/train";
+  /** Stage detail: test users whose evaluation list is shorter than negatives.eval.count. */
+  static final String SHORT_TEST_USERS = "test_users_with_fewer_free_items_than_count";
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(NegativesStage.class);
 
   NegativesStage() {
     super(NAME, "negatives", "run.seed");
@@ -52,7 +55,15 @@ final class NegativesStage extends PipelineStage {
       Dataset<Row> written = ctx.read(EVAL);
       details.put("eval_per_user", cfg.evalCount());
       details.put("eval_users", TableStats.countsBy(written, Columns.SPLIT));
-      details.put("eval_users_with_fewer_free_items_than_count", eval.shortUsers(written));
+      long shortLists = eval.shortUsers(written);
+      long shortTest = eval.shortUsers(written.where(col(Columns.SPLIT).equalTo(Columns.TEST)));
+      details.put("eval_users_with_fewer_free_items_than_count", shortLists);
+      details.put(SHORT_TEST_USERS, shortTest);
+      if (shortLists > 0) {
+        LOG.warn("{} evaluation lists ({} of them test users) have fewer than negatives.eval.count = {} negatives: those users "
+            + "have fewer items they never interacted with, are ranked against all of them, and their HR@K / NDCG@K are not "
+            + "comparable with the others'", shortLists, shortTest, cfg.evalCount());
+      }
 
       TrainNegativeSampler train = new TrainNegativeSampler(cfg.trainPerPositive(), cfg.popularityAlpha(), ctx.seed());
       Dataset<Row> trainRows = splits.where(col(Columns.SPLIT).equalTo(Columns.TRAIN));

@@ -111,9 +111,15 @@ final class ReportStage extends PipelineStage {
     Object fullUsers = evaluated.get("full_ranking_users");
     Object positives = evaluated.get("test_lists_containing_their_positive");
     int sample = ctx.config().evaluation().fullRankingUsers();
-    return split + ", " + ctx.config().negatives().evalCount() + " sampled negatives per test user"
+    Object shortUsers = markerStats(ctx, NegativesStage.NAME).map(StageStats::details).orElse(Map.of())
+        .get(NegativesStage.SHORT_TEST_USERS);
+    int count = ctx.config().negatives().evalCount();
+    return split + ", " + count + " sampled negatives per test user"
         + (positives instanceof Number n && n.longValue() > 0
             ? " (" + n.longValue() + " lists contained their positive: removed from the list, counted)" : "")
+        + (shortUsers instanceof Number n && n.longValue() > 0
+            ? " (" + n.longValue() + " test users have fewer than " + count + " items they never interacted with and were ranked "
+                + "against all of them: their sampled metrics are not comparable with the others')" : "")
         + (ctx.config().evaluation().fullRanking()
             ? "; full ranking over unseen items for " + (fullUsers == null ? "?" : fullUsers)
                 + (sample > 0 ? " test users (a seeded sample of at most " + sample + ")" : " test users (all)")

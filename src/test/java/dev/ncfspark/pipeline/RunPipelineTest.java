@@ -95,6 +95,23 @@ class RunPipelineTest {
     assertTrue(Files.exists(Path.of(o.runPath().replace("file:", "")).resolve("train/neumf/model.zip")));
   }
 
+  /**
+   * 999 negatives on ml-100k (1,682 items): the heaviest users have fewer unseen items. The
+   * negatives stage counts them per split and the report's protocol line says how many test users
+   * were ranked against fewer candidates.
+   */
+  @Test
+  void usersRankedAgainstFewerCandidatesAreReported() throws Exception {
+    ExperimentConfig cfg = TestRuns.ml100k("run.id=ml100k-short-lists", "negatives.eval.count=999", "models.enabled=[most-pop]",
+        "evaluation.full-ranking.enabled=false");
+    RunPipeline.Outcome o = new RunPipeline(SparkTestSession.get(), cfg).run(Set.of(), false);
+    Object counted = o.stats().get("negatives").details().get("test_users_with_fewer_free_items_than_count");
+    long shortTest = ((Number) counted).longValue();
+    assertTrue(shortTest > 0 && shortTest < 943, "short test lists: " + shortTest);
+    String report = Files.readString(Path.of(o.runPath().replace("file:", "")).resolve("report/report.md"));
+    assertTrue(report.contains(shortTest + " test users have fewer than 999 items they never interacted with"), report);
+  }
+
   @Test
   void aStageAloneNeedsItsUpstream() {
     SparkSession spark = SparkTestSession.get();

@@ -56,8 +56,16 @@ final class DelimitedInteractionParser {
         + ", ', found ', n_fields, ' in ', " + TypedParse.quote("'") + ", substr(value, 1, 80), " + TypedParse.quote("'") + ")");
     checks.add(columnCheck(layout, layout.userField(), "raw_user", Columns.USER, layout.idType() == IdType.LONG ? "an integer id" : "a non-empty id"));
     checks.add(columnCheck(layout, layout.itemField(), "raw_item", Columns.ITEM, layout.idType() == IdType.LONG ? "an integer id" : "a non-empty id"));
+    if (layout.positiveIds()) {
+      checks.add(columnCheck(layout, layout.userField(), "raw_user", "(" + Columns.USER + " < 1)", "a positive id (MovieLens ids start at 1)"));
+      checks.add(columnCheck(layout, layout.itemField(), "raw_item", "(" + Columns.ITEM + " < 1)", "a positive id (MovieLens ids start at 1)"));
+    }
     if (layout.ratingField() >= 0) {
       checks.add(columnCheck(layout, layout.ratingField(), "raw_rating", "isnan(coalesce(" + Columns.RATING + ", double('NaN')))", "a number"));
+      if (layout.ratingRange() != null) {
+        checks.add(columnCheck(layout, layout.ratingField(), "raw_rating", layout.ratingRange().outsideSql(Columns.RATING),
+            layout.ratingRange().expectation()));
+      }
     }
     if (layout.timestampField() >= 0) {
       checks.add(columnCheck(layout, layout.timestampField(), "raw_timestamp", Columns.TIMESTAMP, layout.timestampFormat().expectation()));

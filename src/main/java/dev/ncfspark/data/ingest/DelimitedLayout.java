@@ -6,7 +6,8 @@ import java.util.List;
 /**
  * Where the interaction fields are in a delimited text file: separator, whether line 1 is a
  * header, the exact number of fields per line, the 0-based field of each canonical column (-1
- * when absent: rating defaults to 1.0, timestamp to 0), and names used in error messages.
+ * when absent: rating defaults to 1.0, timestamp to 0), names used in error messages, the accepted
+ * rating range (null: any number) and whether integer ids must be positive (MovieLens ids are).
  */
 record DelimitedLayout(
     String separator,
@@ -18,10 +19,13 @@ record DelimitedLayout(
     int timestampField,
     IdType idType,
     TimestampFormat timestampFormat,
-    List<String> fieldNames) {
+    List<String> fieldNames,
+    RatingRange ratingRange,
+    boolean positiveIds) {
 
-  static DelimitedLayout movieLens(String separator, boolean hasHeader, List<String> names) {
-    return new DelimitedLayout(separator, hasHeader, 4, 0, 1, 2, 3, IdType.LONG, TimestampFormat.EPOCH_SECONDS_FORMAT, names);
+  /** A MovieLens ratings file: positive integer ids, ratings on the file's {@code scale}. */
+  static DelimitedLayout movieLens(String separator, boolean hasHeader, List<String> names, RatingRange scale) {
+    return new DelimitedLayout(separator, hasHeader, 4, 0, 1, 2, 3, IdType.LONG, TimestampFormat.EPOCH_SECONDS_FORMAT, names, scale, true);
   }
 
   String fieldName(int field) {

@@ -64,7 +64,7 @@ public final class GenericSource {
     int rating = g.ratingColumn().isBlank() ? -1 : position(g, file, names, g.ratingColumn(), Columns.RATING, sep);
     int timestamp = g.timestampColumn().isBlank() ? -1 : position(g, file, names, g.timestampColumn(), Columns.TIMESTAMP, sep);
     return new DelimitedLayout(sep, g.header(), fieldCount, user, item, rating, timestamp, g.idType(),
-        new TimestampFormat(g.timestampFormat()), names);
+        new TimestampFormat(g.timestampFormat()), names, ratingRange(g), false);
   }
 
   private static int position(GenericConfig g, String file, List<String> header, String column, String role, String sep) {
@@ -124,9 +124,17 @@ public final class GenericSource {
     String reason = "CASE WHEN " + Columns.USER + " IS NULL OR " + Columns.USER + " = '' THEN " + TypedParse.quote("column " + g.userColumn() + ": expected a non-null " + (idType.equals("bigint") ? "integer " : "") + "id")
         + " WHEN " + Columns.ITEM + " IS NULL OR " + Columns.ITEM + " = '' THEN " + TypedParse.quote("column " + g.itemColumn() + ": expected a non-null " + (idType.equals("bigint") ? "integer " : "") + "id")
         + " WHEN " + Columns.RATING + " IS NULL OR isnan(" + Columns.RATING + ") THEN " + TypedParse.quote("column " + g.ratingColumn() + ": expected a number")
+        + (ratingRange(g) == null || g.ratingColumn().isBlank() ? "" : " WHEN " + ratingRange(g).outsideSql(Columns.RATING) + " THEN concat("
+            + TypedParse.quote("column " + g.ratingColumn() + ": expected " + ratingRange(g).expectation() + ", found ") + ", " + Columns.RATING + ")")
         + " WHEN " + Columns.TIMESTAMP + " IS NULL THEN " + TypedParse.quote("column " + g.timestampColumn() + ": expected a timestamp") + " END";
     return typed.selectExpr(Columns.USER, Columns.ITEM, Columns.RATING, Columns.TIMESTAMP,
         IngestResult.FILE, IngestResult.LINE, IngestResult.CONTENT, reason + " as " + Columns.REASON);
+  }
+
+  /** The configured dataset.generic.rating-range, or null (any number). */
+  private static RatingRange ratingRange(GenericConfig g) {
+    return g.ratingRange().isEmpty() ? null
+        : new RatingRange(g.ratingRange().get(0), g.ratingRange().get(1), "dataset.generic.rating-range");
   }
 
   private static String q(String column) {

@@ -31,13 +31,48 @@ public record IngestResult(Dataset<Row> parsed, Optional<Dataset<Row>> items, Op
     return parsed.where(col(Columns.REASON).isNotNull()).select(FILE, LINE, CONTENT, Columns.REASON);
   }
 
-  /** Throws an {@link IngestException} for the first bad line (by file, then line), if any. */
+  /**
+   * Throws an {@link IngestException} for the first bad line (by file, then line), if any: the
+   * reason, then the line itself (at most {@value #QUOTED} characters), both with unprintable
+   * characters escaped so that a binary file does not write raw bytes to the terminal.
+   */
   public void failOnFirstBadLine() {
     List<Row> first = rejected().orderBy(FILE, LINE).takeAsList(1);
     if (!first.isEmpty()) {
       Row r = first.get(0);
-      throw new IngestException(r.getString(0), r.getLong(1), r.getString(3));
+      String line = r.isNullAt(2) ? "" : r.getString(2);
+      String quoted = line.length() > QUOTED ? line.substring(0, QUOTED) + "…" : line;
+      throw new IngestException(r.getString(0), r.getLong(1), printable(r.getString(3)) + "; the line: '" + printable(quoted) + "'");
     }
+  }
+
+  /** Characters of the offending line quoted in an error message. */
+  static final int QUOTED = 120;
+
+  /**
+   * The text with control characters, DEL, the replacement character of undecodable bytes and
+   * other non-printable code points written as \t, \n, \r or \\uXXXX.
+   */
+  static String printable(String text) {
+    StringBuilder out = new StringBuilder(text.length());
+    text.codePoints().forEach(c -> {
+      switch (c) {
+        case '\t' -> out.append("\\t");
+        case '\n' -> out.append("\\n");
+        case '\r' -> out.append("\\r");
+        default -> {
+          int type = Character.getType(c);
+          boolean hidden = type == Character.CONTROL || type == Character.FORMAT || type == Character.UNASSIGNED
+              || type == Character.PRIVATE_USE || type == Character.SURROGATE || c == 0xFFFD;
+          if (hidden) {
+            out.append(String.format("\\u%04X", c));
+          } else {
+            out.appendCodePoint(c);
+          }
+        }
+      }
+    });
+    return out.toString();
   }
 
   /** Throws when no line at all was read: an empty input is never a valid dataset. */

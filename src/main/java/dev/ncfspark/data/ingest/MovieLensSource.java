@@ -31,15 +31,15 @@ public final class MovieLensSource {
     Optional<Dataset<Row>> users = Optional.empty();
     if (name.endsWith(".csv")) {
       checkHeader(spark, ratings, ",", CSV_HEADER);
-      parsed = DelimitedInteractionParser.parse(spark, ratings, DelimitedLayout.movieLens(",", true, CSV_HEADER));
+      parsed = DelimitedInteractionParser.parse(spark, ratings, DelimitedLayout.movieLens(",", true, CSV_HEADER, RatingRange.MOVIELENS_HALF_STARS));
       items = InputFiles.find(conf, folder, "movies.csv").map(f -> MovieLensMetadata.moviesCsv(spark, f));
     } else if (name.startsWith("u.data")) {
-      parsed = DelimitedInteractionParser.parse(spark, ratings, DelimitedLayout.movieLens("\t", false, U_DATA_FIELDS));
+      parsed = DelimitedInteractionParser.parse(spark, ratings, DelimitedLayout.movieLens("\t", false, U_DATA_FIELDS, RatingRange.MOVIELENS_STARS));
       Optional<String> genres = InputFiles.find(conf, folder, "u.genre");
       items = InputFiles.find(conf, folder, "u.item").map(f -> MovieLensMetadata.uItem(spark, f, genres));
       users = InputFiles.find(conf, folder, "u.user").map(f -> MovieLensMetadata.uUser(spark, f));
     } else {
-      parsed = DelimitedInteractionParser.parse(spark, ratings, DelimitedLayout.movieLens("::", false, DAT_FIELDS));
+      parsed = DelimitedInteractionParser.parse(spark, ratings, DelimitedLayout.movieLens("::", false, DAT_FIELDS, RatingRange.MOVIELENS_STARS));
       items = InputFiles.find(conf, folder, "movies.dat").map(f -> MovieLensMetadata.moviesDat(spark, f));
       users = InputFiles.find(conf, folder, "users.dat").map(f -> MovieLensMetadata.usersDat(spark, f));
     }

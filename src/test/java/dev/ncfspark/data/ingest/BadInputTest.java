@@ -53,7 +53,7 @@ class BadInputTest {
   void nonNumericRatingNamesLineAndColumn() throws Exception {
     IngestException e = failure("userId,movieId,rating,timestamp\n1,2,3.0,100\n1,3,abc,101\n2,3,x,5\n");
     assertEquals(3, e.line());
-    assertTrue(e.getMessage().endsWith("ratings.csv:3: column 3 (rating): expected a number, found 'abc'"), e.getMessage());
+    assertTrue(e.getMessage().contains("ratings.csv:3: column 3 (rating): expected a number, found 'abc'; the line: '"), e.getMessage());
   }
 
   @Test
@@ -68,7 +68,7 @@ class BadInputTest {
   void lineNumbersAreExactAcrossManyInputPartitions() throws Exception {
     StringBuilder csv = new StringBuilder("userId,movieId,rating,timestamp\n");
     for (int i = 2; i <= 60_000; i++) {
-      csv.append(i % 97).append(',').append(i).append(',').append(i == 43_210 ? "4.x" : "4.0").append(',').append(1_000 + i).append('\n');
+      csv.append(1 + i % 97).append(',').append(i).append(',').append(i == 43_210 ? "4.x" : "4.0").append(',').append(1_000 + i).append('\n');
     }
     String folder = folder(csv.toString());
     var spark = SparkTestSession.get();
@@ -78,7 +78,8 @@ class BadInputTest {
       assertTrue(spark.read().text(folder + "/ratings.csv").rdd().getNumPartitions() > 10);
       IngestException e = assertThrows(IngestException.class, r::failOnFirstBadLine);
       assertEquals(43_210, e.line());
-      assertTrue(e.getMessage().endsWith("column 3 (rating): expected a number, found '4.x'"), e.getMessage());
+      assertTrue(e.getMessage().endsWith("column 3 (rating): expected a number, found '4.x'; the line: '"
+          + (1 + 43_210 % 97) + ",43210,4.x,44210'"), e.getMessage());
       assertEquals(59_998, r.interactions().count());
     } finally {
       spark.conf().unset("spark.sql.files.maxPartitionBytes");
@@ -107,11 +108,73 @@ class BadInputTest {
   }
 
   @Test
+  void negativeIdsAndRatingsOffTheScaleAreNamed() throws Exception {
+    IngestException rating = failure("userId,movieId,rating,timestamp\n1,1,4.5,1\n1,2,99,2\n");
+    assertTrue(rating.getMessage().contains("ratings.csv:3") && rating.getMessage().contains("column 3 (rating)")
+        && rating.getMessage().contains("[0.5, 5.0]") && rating.getMessage().contains("found '99'"), rating.getMessage());
+    IngestException zero = failure("userId,movieId,rating,timestamp\n1,1,0.0,1\n");
+    assertTrue(zero.getMessage().contains("ratings.csv:2") && zero.getMessage().contains("[0.5, 5.0]"), zero.getMessage());
+    IngestException user = failure("userId,movieId,rating,timestamp\n1,1,4.5,1\n-3,2,4,2\n");
+    assertTrue(user.getMessage().contains("ratings.csv:3") && user.getMessage().contains("column 1 (userId)")
+        && user.getMessage().contains("a positive id") && user.getMessage().contains("found '-3'"), user.getMessage());
+    IngestException item = failure("userId,movieId,rating,timestamp\n1,0,4.5,1\n");
+    assertTrue(item.getMessage().contains("column 2 (movieId)") && item.getMessage().contains("a positive id"), item.getMessage());
+
+    // ML-100K's u.data is on whole stars 1..5
+    Path ml100k = Files.createDirectories(dir.resolve("ml-100k"));
+    Files.writeString(ml100k.resolve("u.data"), "1\t1\t5\t881250949\n2\t3\t0.5\t881250950\n");
+    IngestResult r = MovieLensSource.read(SparkTestSession.get(), ml100k.toString(), "");
+    List<Row> rejected = r.rejected().collectAsList();
+    assertEquals(1, rejected.size());
+    assertEquals(2L, rejected.get(0).getLong(1));
+    assertTrue(rejected.get(0).getString(3).contains("[1.0, 5.0]"), rejected.get(0).getString(3));
+    assertEquals(1, r.interactions().count());
+  }
+
+  @Test
+  void binaryBytesAreEscapedInTheMessage() throws Exception {
+    Path f = Files.createDirectories(dir.resolve("binary"));
+    byte[] bytes = "userId,movieId,rating,timestamp\n1,1,4.0,1\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    byte[] junk = {0x50, 0x4B, 0x03, 0x04, 0x00, 0x1B, (byte) 0xFF, (byte) 0xFE, 0x07, 0x2C, 0x7F, 0x0A};
+    byte[] all = java.util.Arrays.copyOf(bytes, bytes.length + junk.length);
+    System.arraycopy(junk, 0, all, bytes.length, junk.length);
+    Files.write(f.resolve("ratings.csv"), all);
+    IngestException e = assertThrows(IngestException.class, () -> MovieLensSource.read(SparkTestSession.get(), f.toString(), "")
+        .failOnFirstBadLine());
+    String m = e.getMessage();
+    assertTrue(m.contains("ratings.csv:3") && m.contains("\\u0000") && m.contains("\\u001B") && m.contains("\\uFFFD")
+        && m.contains("\\u007F"), m);
+    assertTrue(m.chars().noneMatch(c -> c < 0x20 || c == 0x7F || c == 0xFFFD), "no raw control bytes: " + m);
+  }
+
+  @Test
+  void genericRatingRangeIsChecked() throws Exception {
+    Path f = dir.resolve("scored.csv");
+    Files.writeString(f, "user,item,rating,timestamp\nu1,i1,3,1\nu1,i2,11,2\n");
+    GenericConfig open = new GenericConfig(f.toString(), FileFormat.CSV, true, ",", "user", "item", "rating", "timestamp",
+        "epoch-seconds", IdType.STRING, List.of());
+    assertEquals(2, GenericSource.read(SparkTestSession.get(), open).interactions().count(), "no range: any number");
+    GenericConfig ranged = new GenericConfig(f.toString(), FileFormat.CSV, true, ",", "user", "item", "rating", "timestamp",
+        "epoch-seconds", IdType.STRING, List.of(1.0, 10.0));
+    Row bad = GenericSource.read(SparkTestSession.get(), ranged).rejected().first();
+    assertEquals(3L, bad.getLong(1));
+    assertTrue(bad.getString(3).contains("[1.0, 10.0]") && bad.getString(3).contains("dataset.generic.rating-range"), bad.getString(3));
+
+    String parquet = dir.resolve("scored-pq").toString();
+    GenericSource.read(SparkTestSession.get(), open).interactions().write().parquet(parquet);
+    GenericConfig pq = new GenericConfig(parquet, FileFormat.PARQUET, true, ",", "user", "item", "rating", "timestamp",
+        "epoch-seconds", IdType.STRING, List.of(1.0, 10.0));
+    IngestResult r = GenericSource.read(SparkTestSession.get(), pq);
+    assertEquals(1, r.interactions().count());
+    assertTrue(r.rejected().first().getString(3).contains("expected a rating in [1.0, 10.0]"), r.rejected().first().getString(3));
+  }
+
+  @Test
   void genericCsvWithStringIdsAndHeaderMapping() throws Exception {
     Path f = dir.resolve("reviews.csv");
     Files.writeString(f, "asin,reviewerID,overall,unixReviewTime,summary\nB001,A9X,5.0,1300000000,great\nB002,A9X,2.0,1300000001,meh\n");
     GenericConfig g = new GenericConfig(f.toString(), FileFormat.CSV, true, ",", "reviewerID", "asin", "overall",
-        "unixReviewTime", "epoch-seconds", IdType.STRING);
+        "unixReviewTime", "epoch-seconds", IdType.STRING, List.of());
     IngestResult r = GenericSource.read(SparkTestSession.get(), g);
     List<Row> rows = r.interactions().orderBy(Columns.ITEM).collectAsList();
     assertEquals("A9X", rows.get(0).getString(0));
@@ -119,7 +182,7 @@ class BadInputTest {
     assertEquals(2.0, rows.get(1).getDouble(2));
 
     GenericConfig missing = new GenericConfig(f.toString(), FileFormat.CSV, true, ",", "user", "asin", "overall",
-        "unixReviewTime", "epoch-seconds", IdType.STRING);
+        "unixReviewTime", "epoch-seconds", IdType.STRING, List.of());
     IngestException e = assertThrows(IngestException.class, () -> GenericSource.read(SparkTestSession.get(), missing));
     assertTrue(e.getMessage().contains("missing column 'user'") && e.getMessage().contains("reviews.csv:1"), e.getMessage());
   }
@@ -129,7 +192,7 @@ class BadInputTest {
     Path f = dir.resolve("log.tsv");
     Files.writeString(f, "u1\ti1\t2020-01-02 03:04:05\nu2\ti1\tnot-a-date\n");
     GenericConfig g = new GenericConfig(f.toString(), FileFormat.TSV, false, ",", "1", "2", "", "3",
-        "yyyy-MM-dd HH:mm:ss", IdType.STRING);
+        "yyyy-MM-dd HH:mm:ss", IdType.STRING, List.of());
     IngestResult r = GenericSource.read(SparkTestSession.get(), g);
     Row ok = r.interactions().first();
     assertEquals(1577934245L, ok.getLong(3));
@@ -140,7 +203,7 @@ class BadInputTest {
     String parquet = dir.resolve("pq").toString();
     r.interactions().write().parquet(parquet);
     GenericConfig p = new GenericConfig(parquet, FileFormat.PARQUET, true, ",", "user", "item", "rating", "timestamp",
-        "epoch-seconds", IdType.STRING);
+        "epoch-seconds", IdType.STRING, List.of());
     assertEquals(1, GenericSource.read(SparkTestSession.get(), p).interactions().count());
   }
 }
