@@ -19,6 +19,7 @@ import org.apache.spark.sql.Row;
  * their own fixed negatives; the best (first on ties) is kept. The test split is never looked at.
  */
 final class AlsGridSearch {
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(AlsGridSearch.class);
   private AlsGridSearch() {}
 
   /** The chosen parameters, and the grid's results (null when there is no grid). */
@@ -40,10 +41,14 @@ final class AlsGridSearch {
     List<Map<String, Object>> grid = new ArrayList<>();
     AlsRanker.Params best = null;
     double bestHr = -1;
+    int combinations = orSingle(als.gridRank(), als.rank()).size() * orSingle(als.gridRegParam(), als.regParam()).size()
+        * orSingle(als.gridAlpha(), als.alpha()).size();
+    long start = System.nanoTime();
     for (int rank : orSingle(als.gridRank(), als.rank())) {
       for (double reg : orSingle(als.gridRegParam(), als.regParam())) {
         for (double alpha : orSingle(als.gridAlpha(), als.alpha())) {
           AlsRanker.Params p = new AlsRanker.Params(rank, reg, alpha, als.maxIter());
+          long fitStart = System.nanoTime();
           double hr = evaluator.evaluate(AlsRanker.fit(train, p, ctx.seed()), candidates)
               .where(col("metric").equalTo(SampledRankingEvaluator.HR))
               .agg(org.apache.spark.sql.functions.avg("value")).first().getDouble(0);
@@ -57,6 +62,10 @@ final class AlsGridSearch {
             bestHr = hr;
             best = p;
           }
+          double elapsed = (System.nanoTime() - start) / 1e9;
+          LOG.info(String.format(java.util.Locale.ROOT, "ALS grid %d/%d: rank %d, reg-param %s, alpha %s: validation HR@10 %.4f in %.1f s "
+              + "(best so far %.4f); ETA %.0f s", grid.size(), combinations, rank, reg, alpha, hr, (System.nanoTime() - fitStart) / 1e9,
+              bestHr, elapsed / grid.size() * (combinations - grid.size())));
         }
       }
     }

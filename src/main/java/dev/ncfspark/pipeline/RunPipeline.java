@@ -26,6 +26,8 @@ import org.slf4j.LoggerFactory;
 public final class RunPipeline {
   private static final Logger LOG = LoggerFactory.getLogger(RunPipeline.class);
   static final String MARKER = "_SUCCESS";
+  /** At most one Spark progress line per this many milliseconds while a stage runs. */
+  static final long PROGRESS_MILLIS = 15_000;
 
   /** The stages in pipeline order. */
   static final List<PipelineStage> STAGES = List.of(
@@ -102,7 +104,10 @@ public final class RunPipeline {
       LOG.info("stage {}: running", stage.name());
       stage.outputs().forEach(run::delete);
       long start = System.nanoTime();
-      StageStats s = stage.run(ctx.forStage(fingerprint)).withSeconds((System.nanoTime() - start) / 1e9);
+      StageStats s;
+      try (SparkProgress progress = SparkProgress.start(spark.sparkContext(), "stage " + stage.name(), PROGRESS_MILLIS)) {
+        s = stage.run(ctx.forStage(fingerprint)).withSeconds((System.nanoTime() - start) / 1e9);
+      }
       Map<String, Object> marker = new LinkedHashMap<>();
       marker.put("stage", stage.name());
       marker.put("fingerprint", fingerprint);
