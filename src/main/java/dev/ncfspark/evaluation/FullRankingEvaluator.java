@@ -4,6 +4,7 @@ import static org.apache.spark.sql.functions.broadcast;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.collect_list;
 import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.countDistinct;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.max;
 import static org.apache.spark.sql.functions.min;
@@ -60,10 +61,11 @@ public final class FullRankingEvaluator {
    */
   public Dataset<Row> topK(PairScorer model, Dataset<Row> users, Dataset<Row> items, Dataset<Row> train) {
     if (model instanceof CatalogueScorer catalogue) {
-      Row extent = items.agg(count(lit(1)), max(col(Columns.ITEM_IDX)), min(col(Columns.ITEM_IDX))).first();
+      Row extent = items.agg(count(lit(1)), countDistinct(col(Columns.ITEM_IDX)), min(col(Columns.ITEM_IDX)), max(col(Columns.ITEM_IDX)))
+          .first();
       long n = extent.getLong(0);
-      boolean dense = n == 0 || (((Number) extent.get(2)).longValue() == 0 && ((Number) extent.get(1)).longValue() == n - 1
-          && items.select(Columns.ITEM_IDX).distinct().count() == n);
+      boolean dense = n == 0 || (extent.getLong(1) == n && ((Number) extent.get(2)).longValue() == 0
+          && ((Number) extent.get(3)).longValue() == n - 1);
       if (dense) {
         return CatalogueTopK.topK(catalogue, users, train, Math.toIntExact(n), maxK);
       }

@@ -55,8 +55,9 @@ final class NegativesStage extends PipelineStage {
       Dataset<Row> written = ctx.read(EVAL);
       details.put("eval_per_user", cfg.evalCount());
       details.put("eval_users", TableStats.countsBy(written, Columns.SPLIT));
-      long shortLists = eval.shortUsers(written);
-      long shortTest = eval.shortUsers(written.where(col(Columns.SPLIT).equalTo(Columns.TEST)));
+      Map<String, Object> shortBySplit = TableStats.countsBy(eval.shortLists(written), Columns.SPLIT);
+      long shortLists = shortBySplit.values().stream().mapToLong(n -> (Long) n).sum();
+      long shortTest = (Long) shortBySplit.getOrDefault(Columns.TEST, 0L);
       details.put("eval_users_with_fewer_free_items_than_count", shortLists);
       details.put(SHORT_TEST_USERS, shortTest);
       if (shortLists > 0) {

@@ -121,11 +121,12 @@ public final class GenericSource {
         "_metadata.file_path as " + IngestResult.FILE,
         "_metadata.row_index + 1 as " + IngestResult.LINE,
         "to_json(struct(" + String.join(", ", contentFields) + ")) as " + IngestResult.CONTENT);
+    RatingRange range = ratingRange(g);
     String reason = "CASE WHEN " + Columns.USER + " IS NULL OR " + Columns.USER + " = '' THEN " + TypedParse.quote("column " + g.userColumn() + ": expected a non-null " + (idType.equals("bigint") ? "integer " : "") + "id")
         + " WHEN " + Columns.ITEM + " IS NULL OR " + Columns.ITEM + " = '' THEN " + TypedParse.quote("column " + g.itemColumn() + ": expected a non-null " + (idType.equals("bigint") ? "integer " : "") + "id")
         + " WHEN " + Columns.RATING + " IS NULL OR isnan(" + Columns.RATING + ") THEN " + TypedParse.quote("column " + g.ratingColumn() + ": expected a number")
-        + (ratingRange(g) == null || g.ratingColumn().isBlank() ? "" : " WHEN " + ratingRange(g).outsideSql(Columns.RATING) + " THEN concat("
-            + TypedParse.quote("column " + g.ratingColumn() + ": expected " + ratingRange(g).expectation() + ", found ") + ", " + Columns.RATING + ")")
+        + (range == null || g.ratingColumn().isBlank() ? "" : " WHEN " + range.outsideSql(Columns.RATING) + " THEN concat("
+            + TypedParse.quote("column " + g.ratingColumn() + ": expected " + range.expectation() + ", found ") + ", " + Columns.RATING + ")")
         + " WHEN " + Columns.TIMESTAMP + " IS NULL THEN " + TypedParse.quote("column " + g.timestampColumn() + ": expected a timestamp") + " END";
     return typed.selectExpr(Columns.USER, Columns.ITEM, Columns.RATING, Columns.TIMESTAMP,
         IngestResult.FILE, IngestResult.LINE, IngestResult.CONTENT, reason + " as " + Columns.REASON);

@@ -62,6 +62,11 @@ public final class EvalNegativeSampler {
 
   /** Users whose list is shorter than {@code count} (they have fewer free items). */
   public long shortUsers(Dataset<Row> sampled) {
-    return sampled.where(org.apache.spark.sql.functions.size(col(Columns.NEGATIVE_ITEMS)).lt(lit(count))).count();
+    return shortLists(sampled).count();
+  }
+
+  /** The lists shorter than {@code count}. */
+  public Dataset<Row> shortLists(Dataset<Row> sampled) {
+    return sampled.where(org.apache.spark.sql.functions.size(col(Columns.NEGATIVE_ITEMS)).lt(lit(count)));
   }
 }

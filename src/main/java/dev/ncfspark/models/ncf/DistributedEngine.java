@@ -28,6 +28,7 @@ import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.api.java.function.Function2;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.storage.StorageLevel;
 import org.deeplearning4j.nn.graph.ComputationGraph;
@@ -67,10 +68,8 @@ final class DistributedEngine implements NcfEngine {
     NativeThreads.limit(cfg.spark().ompThreads());
     JavaRDD<NcfBatches.ExampleBlock> shares = byWorker(examples, epoch).persist(StorageLevel.MEMORY_AND_DISK());
     try {
-      List<Long> sizes = shares.map(b -> (long) b.size()).glom().map(l -> l.stream().mapToLong(Long::longValue).sum()).collect();
-      long most = sizes.stream().mapToLong(n -> (n + cfg.batchSize() - 1) / cfg.batchSize()).max().orElse(0);
       int every = cfg.spark().mergeEveryBatches();
-      long rounds = every == 0 ? 1 : Math.max(1, (most + every - 1) / every);
+      long rounds = every == 0 ? 1 : Math.max(1, (mostMinibatches(shares) + every - 1) / every);
       for (long r = 0; r < rounds; r++) {
         long start = System.nanoTime();
         List<RoundUpdate> updates = round(shares, every == 0 ? 0 : r * every, every == 0 ? Long.MAX_VALUE : (r + 1) * every);
@@ -88,6 +87,18 @@ final class DistributedEngine implements NcfEngine {
       shares.unpersist();
       epoch++;
     }
+  }
+
+  /** The most minibatches any worker's share makes (one Spark job over the cached shares). */
+  private long mostMinibatches(JavaRDD<NcfBatches.ExampleBlock> shares) {
+    int batch = cfg.batchSize();
+    return shares.mapPartitions(blocks -> {
+      long n = 0;
+      while (blocks.hasNext()) {
+        n += blocks.next().size();
+      }
+      return List.of(n).iterator();
+    }).collect().stream().mapToLong(n -> (n + batch - 1) / batch).max().orElse(0);
   }
 
   /** The workers' updates of one round: minibatches [from, to) of every worker's share, in worker order. */
@@ -122,38 +133,10 @@ final class DistributedEngine implements NcfEngine {
             col(Columns.USER_IDX).cast("int"), col(Columns.ITEM_IDX).cast("int"), col(NcfBatches.LABEL).cast("float"))
         .javaRDD();
     return keyed
-        .mapToPair(r -> new Tuple2<>(new Tuple2<>(r.getInt(0), r.getLong(1)),
-            new int[] {r.getInt(2), r.getInt(3), Float.floatToIntBits(r.getFloat(4))}))
+        .mapToPair(r -> new Tuple2<>(new Tuple2<>(r.getInt(0), r.getLong(1)), RowFactory.create(r.getInt(2), r.getInt(3), r.getFloat(4))))
         .repartitionAndSortWithinPartitions(new WorkerPartitioner(w), new WorkerOrder())
         .values()
-        .mapPartitions(DistributedEngine::blocks, true);
-  }
-
-  /** A worker's examples as blocks, the last one ending the partition. */
-  private static Iterator<NcfBatches.ExampleBlock> blocks(Iterator<int[]> examples) {
-    return new Iterator<>() {
-      @Override
-      public boolean hasNext() {
-        return examples.hasNext();
-      }
-
-      @Override
-      public NcfBatches.ExampleBlock next() {
-        int max = SparkEpochExamples.BLOCK;
-        int[] users = new int[max];
-        int[] items = new int[max];
-        float[] labels = new float[max];
-        int n = 0;
-        while (n < max && examples.hasNext()) {
-          int[] e = examples.next();
-          users[n] = e[0];
-          items[n] = e[1];
-          labels[n] = Float.intBitsToFloat(e[2]);
-          n++;
-        }
-        return new NcfBatches.ExampleBlock(users, items, labels, n, !examples.hasNext());
-      }
-    };
+        .mapPartitions(rows -> NcfBatches.blocks(rows, SparkEpochExamples.BLOCK), true);
   }
 
   @Override

@@ -108,20 +108,25 @@ public final class NcfBatches {
 
   /** The rows (user_idx, item_idx, label) as {@link ExampleBlock}s of at most {@code blockSize}, in partition order. */
   public static JavaRDD<ExampleBlock> blocks(Dataset<Row> rows, int blockSize) {
-    return typed(rows).javaRDD().mapPartitions(it -> new Iterator<ExampleBlock>() {
+    return typed(rows).javaRDD().mapPartitions(it -> blocks(it, blockSize));
+  }
+
+  /** One partition's (user_idx int, item_idx int, label float) rows as blocks of at most {@code blockSize}. */
+  static Iterator<ExampleBlock> blocks(Iterator<Row> rows, int blockSize) {
+    return new Iterator<ExampleBlock>() {
       @Override
       public boolean hasNext() {
-        return it.hasNext();
+        return rows.hasNext();
       }
 
       @Override
       public ExampleBlock next() {
-        if (!it.hasNext()) {
+        if (!rows.hasNext()) {
           throw new NoSuchElementException();
         }
-        return ExampleBlock.read(it, blockSize);
+        return ExampleBlock.read(rows, blockSize);
       }
-    });
+    };
   }
 
   /** Receives one minibatch: the first {@code n} entries of the arrays, which are reused by the next call. */

@@ -249,7 +249,7 @@ public final class SparseNcfNetwork {
       throw new IllegalStateException("no round was started");
     }
     return new RoundUpdate(iteration - roundStart, RoundRows.of(userTouched, userApplied, gmfUser, mlpUser),
-        RoundRows.of(itemTouched, itemApplied, gmfItem, mlpItem), params.dup().data().asFloat(), denseState.dup().data().asFloat());
+        RoundRows.of(itemTouched, itemApplied, gmfItem, mlpItem), params.data().asFloat(), denseState.data().asFloat());
   }
 
   /**
@@ -266,7 +266,7 @@ public final class SparseNcfNetwork {
     }
     RoundRows.merge(rounds.stream().map(RoundUpdate::users).toList(), sumDeltas, userApplied, gmfUser, mlpUser);
     RoundRows.merge(rounds.stream().map(RoundUpdate::items).toList(), sumDeltas, itemApplied, gmfItem, mlpItem);
-    float[] base = sumDeltas ? params.dup().data().asFloat() : null;
+    float[] base = sumDeltas ? params.data().asFloat() : null;
     params.assign(Nd4j.create(RoundRows.combine(rounds.stream().map(RoundUpdate::dense).toList(), base), params.shape(), 'c'));
     denseState.assign(Nd4j.create(RoundRows.combine(rounds.stream().map(RoundUpdate::denseState).toList(), null), denseState.shape(), 'c'));
     iteration += sumDeltas ? rounds.stream().mapToLong(RoundUpdate::steps).sum() : rounds.stream().mapToLong(RoundUpdate::steps).max().orElse(0);
