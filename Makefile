@@ -37,7 +37,8 @@ bench-prepare: package
 ## submissions through jobs/submit.sh, compared with a local run; then one executor killed with
 ## kill -9 in the middle of a stage. About 16 minutes; not part of `make test`.
 ## NeuMF training throughput at ML-20M size: single-JVM fit (baseline) against the Spark path;
-## writes bench/results/train-*.json and .md. ARGS="200": minibatches per measurement.
+## then one epoch single JVM against training-master = distributed on 1 and 2 workers (scaling, merge cost);
+## writes bench/results/train-*.json and .md. ARGS="200": minibatches per measurement; ARGS=distributed: that section only.
 bench-train: package
 	NCF_LOCAL_SUBMIT=1 NCF_DRIVER_MEMORY=$${NCF_DRIVER_MEMORY-6g} NCF_MAIN_CLASS=dev.ncfspark.bench.TrainBenchmark \
 	  jobs/submit.sh --master 'local[2]' --properties-file conf/spark-local.properties -- $(ARGS)

@@ -3,6 +3,14 @@ package dev.ncfspark.bench;
 import dev.ncfspark.config.ExperimentConfigLoader;
 import dev.ncfspark.config.NcfConfig;
 import dev.ncfspark.io.Json;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.pmod;
+import static org.apache.spark.sql.functions.pow;
+import static org.apache.spark.sql.functions.when;
+import static org.apache.spark.sql.functions.xxhash64;
+
+import dev.ncfspark.models.ncf.EpochBenchmark;
 import dev.ncfspark.models.ncf.NcfBatches;
 import dev.ncfspark.models.ncf.NcfGraphs;
 import dev.ncfspark.models.ncf.engine.EmbeddingKernels;
@@ -19,6 +27,9 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.SplittableRandom;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -35,8 +46,8 @@ import org.nd4j.linalg.dataset.api.MultiDataSet;
  * whichever ends first, after a warm-up. Also: ND4J's own matrix multiply in GFLOP/s (what the
  * dense layers can reach here) and peak memory. Writes {@code bench/results/train-<time>.{json,md}}.
  *
- * <p>Arguments: {@code [steps] [threads] [seconds per measurement]}, defaults 2000 (at most 4M
- * examples), 1 and 8.
+ * <p>Arguments: {@code [distributed] [steps] [threads] [seconds per measurement]}, defaults 2000
+ * (at most 4M examples), 1 and 8; {@code distributed} first: only the distributed section.
  */
 public final class TrainBenchmark {
   static final int USERS = 138_493;
@@ -47,6 +58,10 @@ public final class TrainBenchmark {
   private TrainBenchmark() {}
 
   public static void main(String[] args) throws IOException, InterruptedException {
+    boolean onlyDistributed = args.length > 0 && args[0].equals("distributed");
+    if (onlyDistributed) {
+      args = java.util.Arrays.copyOfRange(args, 1, args.length);
+    }
     int steps = args.length > 0 ? Integer.parseInt(args[0]) : 2000;
     int threads = args.length > 1 ? Integer.parseInt(args[1]) : 1;
     double budget = args.length > 2 ? Double.parseDouble(args[2]) : 8;
@@ -63,11 +78,12 @@ public final class TrainBenchmark {
     result.put("nd4j_mmul_gflops", mmulGflops());
     List<Map<String, Object>> rows = new ArrayList<>();
     try {
-      for (int factor : FACTORS) {
+      for (int factor : onlyDistributed ? List.<Integer>of() : FACTORS) {
         for (int batch : BATCHES) {
           rows.add(measure(factor, batch, steps, threads, budget));
         }
       }
+      result.put("distributed", distributed(threads));
     } finally {
       result.put("results", rows);
       result.put("peak_rss_gib", PrepareBenchmark.peakRssGib());
@@ -118,6 +134,63 @@ public final class TrainBenchmark {
       r.put("sparse_vs_pytorch_" + mode, rate == null ? null : sparseRate / ((Number) rate).doubleValue());
     }
     System.out.println("bench-train " + r);
+    return r;
+  }
+
+  static final long DISTRIBUTED_EXAMPLES = 8_000_000;
+  static final int DISTRIBUTED_BATCH = 16_384;
+  static final List<Integer> MERGE_EVERY = List.of(5, 20, 0);
+
+  /**
+   * One epoch of {@link #DISTRIBUTED_EXAMPLES} examples at ML-20M size (factors 8, batch 16,384,
+   * the ML-20M recipe) on the single-JVM engine, then {@code training-master = distributed} with 1
+   * and 2 workers for each merge frequency: the scaling of 2 workers against 1, and where a
+   * distributed epoch's time goes (split, workers' rounds, the driver's merges and broadcasts).
+   */
+  static List<Map<String, Object>> distributed(int threads) {
+    SparkSession spark = SparkSession.builder().appName("ncf-spark bench-train").getOrCreate();
+    Dataset<Row> examples = spark.range(0, DISTRIBUTED_EXAMPLES, 1, 8).select(
+        pmod(xxhash64(col("id"), lit(1L)), lit(USERS)).cast("int").as("user_idx"),
+        pow(pmod(xxhash64(col("id"), lit(2L)), lit(1_000_000L)).divide(1e6), 2).multiply(ITEMS).cast("int").as("item_idx"),
+        when(pmod(col("id"), lit(5)).equalTo(0), 1f).otherwise(0f).as("label")).cache();
+    examples.count();
+    List<Map<String, Object>> out = new ArrayList<>();
+    try {
+      epoch(spark, examples, threads, "local", 1, 0); // warm-up (JIT, native allocations): not reported
+      out.add(epoch(spark, examples, threads, "local", 1, 0));
+      for (int every : MERGE_EVERY) {
+        Map<String, Object> one = epoch(spark, examples, threads, "distributed", 1, every);
+        Map<String, Object> two = epoch(spark, examples, threads, "distributed", 2, every);
+        two.put("vs_one_worker", (double) two.get("samples_per_s") / (double) one.get("samples_per_s"));
+        out.add(one);
+        out.add(two);
+      }
+    } finally {
+      examples.unpersist();
+    }
+    double local = (double) out.get(0).get("samples_per_s");
+    out.forEach(m -> m.put("vs_local", (double) m.get("samples_per_s") / local));
+    return out;
+  }
+
+  private static Map<String, Object> epoch(SparkSession spark, Dataset<Row> examples, int threads, String master, int workers, int every) {
+    NcfConfig cfg = ExperimentConfigLoader.load(Optional.empty(), List.of("models.ncf.factors=8", "models.ncf.batch-size=" + DISTRIBUTED_BATCH,
+        "models.ncf.spark.omp-threads=" + threads, "models.ncf.spark.training-master=" + master, "models.ncf.spark.workers=" + workers,
+        "models.ncf.spark.merge-every-batches=" + every)).models().ncf();
+    EpochBenchmark.Result t = EpochBenchmark.time(spark, cfg, examples, USERS, ITEMS, 1);
+    Map<String, Object> r = new LinkedHashMap<>();
+    r.put("training_master", master);
+    r.put("workers", workers);
+    r.put("merge_every_batches", every);
+    r.put("rounds", t.rounds());
+    r.put("epoch_seconds", t.seconds());
+    r.put("samples_per_s", DISTRIBUTED_EXAMPLES / t.seconds());
+    r.put("split_seconds", t.split());
+    r.put("workers_seconds", t.train());
+    r.put("merge_seconds", t.merge());
+    r.put("merge_seconds_per_round", t.rounds() == 0 ? 0 : t.merge() / t.rounds());
+    r.put("merge_share", t.merge() / t.seconds());
+    System.out.println("bench-train distributed " + r);
     return r;
   }
 
@@ -253,6 +326,24 @@ public final class TrainBenchmark {
         .findFirst().orElse(null);
     if (skipped != null) {
       md.append("\nPyTorch columns skipped: ").append(skipped).append('\n');
+    }
+    Object distributed = r.get("distributed");
+    if (distributed != null) {
+      md.append(String.format(Locale.ROOT, "%n## Distributed training (`training-master = distributed`)%n%nOne epoch of %,d examples at ML-20M"
+          + " size (factors 8, batch %,d), %s native thread(s) a worker, local[2]: the single-JVM engine (`local`, examples in memory)"
+          + " against 1 and 2 workers per merge frequency (0 = once per epoch). A distributed epoch = split of the examples among the"
+          + " workers + the rounds' Spark jobs (workers training) + the driver's merges and broadcasts.%n%n", DISTRIBUTED_EXAMPLES,
+          DISTRIBUTED_BATCH, r.get("threads")));
+      md.append("| master | workers | merge every | rounds | epoch s | samples/s | vs 1 worker | vs local | split s | workers s | merges s | merge s a round | merge share |\n");
+      md.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+      for (Object o : (List<?>) distributed) {
+        Map<?, ?> m = (Map<?, ?>) o;
+        md.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %.1f | %,.0f | %s | %.2f | %.1f | %.1f | %.2f | %.3f | %.1f%% |%n",
+            m.get("training_master"), m.get("workers"), m.get("merge_every_batches"), m.get("rounds"), (double) m.get("epoch_seconds"),
+            (double) m.get("samples_per_s"), m.get("vs_one_worker") == null ? "–" : String.format(Locale.ROOT, "%.2f", (double) m.get("vs_one_worker")),
+            (double) m.get("vs_local"), (double) m.get("split_seconds"), (double) m.get("workers_seconds"), (double) m.get("merge_seconds"),
+            (double) m.get("merge_seconds_per_round"), 100 * (double) m.get("merge_share")));
+      }
     }
     Files.writeString(dir.resolve("train-" + stamp + ".md"), md.toString());
   }

@@ -107,10 +107,11 @@ public record NcfConfig(int gmfEmbedding, int mlpEmbedding, List<Integer> mlpLay
    * @param controllerAddress  shared-gradient master address ("" = the driver's spark.driver.host)
    * @param mergeEveryBatches  distributed: minibatches per worker between merges (0 = one merge per epoch)
    * @param merge              distributed: how the workers' rounds are combined
+   * @param workerGpus         distributed: GPUs each worker's task requests (Spark stage-level scheduling; 0: the cluster's task defaults)
    */
   public record SparkTraining(TrainingMaster trainingMaster, Approach approach, int workers, int workersPerExecutor, int averagingFrequency, int prefetchBatches,
       int ompThreads, double threshold, int partitions, int progressEveryBatches, int unicastPort, String networkMask,
-      String controllerAddress, int mergeEveryBatches, Merge merge) {}
+      String controllerAddress, int mergeEveryBatches, Merge merge, double workerGpus) {}
 
   /**
    * How distributed training combines the workers' rounds (embedding rows over the workers that
@@ -185,7 +186,8 @@ public record NcfConfig(int gmfEmbedding, int mlpEmbedding, List<Integer> mlpLay
         s.getString("network-mask"),
         s.getString("controller-address"),
         ConfigValues.intAtLeast(s, "merge-every-batches", 0),
-        ConfigValues.enumValue(s, "merge", Merge.class));
+        ConfigValues.enumValue(s, "merge", Merge.class),
+        ConfigValues.doubleIn(s, "worker-gpus", 0, 64));
     Engine engine = ConfigValues.enumValue(c, "engine", Engine.class);
     if (engine == Engine.SPARSE && !spark.trainingMaster().sparse()) {
       throw new ConfigException.BadValue(c.origin(), "engine", "sparse trains in one JVM or distributed (spark.training-master = "
@@ -195,6 +197,10 @@ public record NcfConfig(int gmfEmbedding, int mlpEmbedding, List<Integer> mlpLay
     if (engine == Engine.GRAPH && spark.trainingMaster() == TrainingMaster.DISTRIBUTED) {
       throw new ConfigException.BadValue(c.origin(), "engine", "spark.training-master = distributed trains the sparse engine on "
           + "every worker: expected sparse or auto");
+    }
+    if (spark.workerGpus() > 0 && spark.trainingMaster() != TrainingMaster.DISTRIBUTED) {
+      throw new ConfigException.BadValue(s.origin(), "worker-gpus", "GPUs per worker task apply to training-master = distributed"
+          + " (the rounds' tasks); with " + ConfigValues.kebab(spark.trainingMaster()) + " expected 0");
     }
     ExampleSource examples = ConfigValues.enumValue(c, "epoch-examples", ExampleSource.class);
     if (examples == ExampleSource.DRIVER && spark.trainingMaster() != TrainingMaster.LOCAL) {

@@ -68,6 +68,11 @@ class ExperimentConfigLoaderTest {
         List.of("models.ncf.spark.training-master=distributed", "models.ncf.spark.merge-every-batches=25")).models().ncf();
     assertTrue(distributed.sparseEngine() && !distributed.examplesInDriver());
     assertEquals(25, distributed.spark().mergeEveryBatches());
+    ConfigException gpus = assertThrows(ConfigException.class, () -> ExperimentConfigLoader.load(Optional.empty(),
+        List.of("models.ncf.spark.worker-gpus=1")));
+    assertTrue(gpus.getMessage().contains("worker-gpus") && gpus.getMessage().contains("distributed"), gpus.getMessage());
+    assertEquals(1.0, ExperimentConfigLoader.load(Optional.empty(), List.of("models.ncf.spark.training-master=distributed",
+        "models.ncf.spark.worker-gpus=1")).models().ncf().spark().workerGpus());
   }
 
   @Test

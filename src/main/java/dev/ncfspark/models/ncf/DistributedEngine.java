@@ -1,13 +1,9 @@
 package dev.ncfspark.models.ncf;
 
-import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.lit;
-import static org.apache.spark.sql.functions.pmod;
 
 import dev.ncfspark.config.NcfConfig;
-import dev.ncfspark.data.Columns;
-import dev.ncfspark.data.SeededRandom;
 import dev.ncfspark.models.ncf.engine.EmbeddingKernels;
+import dev.ncfspark.models.ncf.engine.RoundSync;
 import dev.ncfspark.models.ncf.engine.RoundUpdate;
 import dev.ncfspark.models.ncf.engine.SparseNcfNetwork;
 import java.io.ByteArrayInputStream;
@@ -22,13 +18,13 @@ import java.util.Comparator;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
-import org.apache.spark.Partitioner;
+import java.util.UUID;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.api.java.function.Function2;
 import org.apache.spark.broadcast.Broadcast;
-import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
+import org.apache.spark.resource.ResourceProfileBuilder;
+import org.apache.spark.resource.TaskResourceRequests;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.storage.StorageLevel;
 import org.deeplearning4j.nn.graph.ComputationGraph;
@@ -36,14 +32,16 @@ import scala.Tuple2;
 
 /**
  * The sparse engine trained across Spark's executors ({@code training-master = distributed}).
- * Each epoch's examples are split by user among W workers, so that every user row has exactly
- * one writer; a worker's examples keep a seeded order. Each round broadcasts the driver's model
- * (parameters and optimizer state), every worker (one Spark task) trains its next
- * {@code merge-every-batches} minibatches on its own copy of the sparse engine and returns what
- * it changed ({@link RoundUpdate}), and the driver merges the rounds in worker order: embedding
- * rows as the mean over the workers that touched them, dense layers as the mean over all. A task
- * is a pure function of the broadcast and its partition, so a task lost and rerun by Spark
- * returns the same update, and the same seed, data and W give the same model.
+ * Each epoch's examples are split by user among W workers ({@link WorkerShares}), so that every
+ * user row has exactly one writer. The epoch's model is broadcast once; every worker (one Spark
+ * task per round) keeps its copy in its executor ({@link ResidentWorkers}), trains its next
+ * {@code merge-every-batches} minibatches and returns the item rows and dense layers it changed
+ * ({@link RoundUpdate}); the driver merges the rounds in worker order (item rows over the workers
+ * that touched them, dense layers over all) and broadcasts the merged item rows and dense layers
+ * ({@link RoundSync}) for the next round. Users' rows come back once, with the epoch's last
+ * round. A task is a pure function of the broadcasts and its partition: a worker whose copy was
+ * lost with its executor replays the epoch's rounds from the broadcasts and returns the same
+ * update, and the same seed, data and W give the same model.
  */
 final class DistributedEngine implements NcfEngine {
   private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(DistributedEngine.class);
@@ -52,7 +50,10 @@ final class DistributedEngine implements NcfEngine {
   private final long seed;
   private final SparseEngine driver;
   private final int workers;
+  private final String training = UUID.randomUUID().toString();
   private int epoch;
+  private EpochTimes lastEpoch;
+  private java.util.function.LongConsumer beforeRound = r -> {};
 
   DistributedEngine(SparkSession spark, NcfConfig cfg, long seed, SparseEngine driver, int firstEpoch) {
     this.spark = spark;
@@ -63,80 +64,101 @@ final class DistributedEngine implements NcfEngine {
     this.epoch = firstEpoch;
   }
 
+  /**
+   * Where an epoch's time went, in seconds: the split of the examples among the workers, the
+   * rounds' Spark jobs (workers training, in parallel), and the driver's merges and broadcasts.
+   */
+  record EpochTimes(long rounds, double split, double train, double merge) {}
+
+  /** Runs {@code hook} with the round's index before each round (tests: to lose a worker's state). */
+  void beforeEachRound(java.util.function.LongConsumer hook) {
+    this.beforeRound = hook;
+  }
+
+  /** This engine's training, as its workers' states are keyed in {@link ResidentWorkers}. */
+  String training() {
+    return training;
+  }
+
+  /** The last epoch's times (null before the first). */
+  EpochTimes lastEpoch() {
+    return lastEpoch;
+  }
+
   @Override
   public void fitEpoch(EpochExamples examples, TrainingProgress progress) {
     NativeThreads.limit(cfg.spark().ompThreads());
-    JavaRDD<NcfBatches.ExampleBlock> shares = byWorker(examples, epoch).persist(StorageLevel.MEMORY_AND_DISK());
+    JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+    long t0 = System.nanoTime();
+    JavaRDD<NcfBatches.ExampleBlock> shares = WorkerShares.of(examples.rows(), workers, seed, epoch).persist(StorageLevel.MEMORY_AND_DISK());
+    Broadcast<byte[]> start = null;
+    List<Broadcast<byte[]>> syncs = new ArrayList<>();
     try {
+      // materialises the shares (one job), and sizes the rounds
+      List<Integer> sizes = shares.map(NcfBatches.ExampleBlock::size).collect();
+      int batch = cfg.batchSize();
+      long most = sizes.stream().mapToLong(n -> (n + batch - 1) / batch).max().orElse(0);
       int every = cfg.spark().mergeEveryBatches();
-      long rounds = every == 0 ? 1 : Math.max(1, (mostMinibatches(shares) + every - 1) / every);
+      long rounds = every == 0 ? 1 : Math.max(1, (most + every - 1) / every);
+      start = jsc.broadcast(driver.checkpoint());
+      double split = (System.nanoTime() - t0) / 1e9;
+      double train = 0;
+      double merge = 0;
+      WorkerRound.Plan plan = new WorkerRound.Plan(training, epoch, rounds, NcfEngines.settings(cfg, seed), NcfEngines.kernels(cfg), batch,
+          every, cfg.spark().ompThreads());
       for (long r = 0; r < rounds; r++) {
-        long start = System.nanoTime();
-        List<RoundUpdate> updates = round(shares, every == 0 ? 0 : r * every, every == 0 ? Long.MAX_VALUE : (r + 1) * every);
+        beforeRound.accept(r);
+        long r0 = System.nanoTime();
+        WorkerRound task = new WorkerRound(plan, r, start, List.copyOf(syncs), progress);
+        List<Tuple2<Integer, byte[]>> results = new ArrayList<>(withWorkerResources(shares.mapPartitionsWithIndex(task, true)).collect());
+        results.sort(Comparator.comparing(Tuple2::_1));
+        List<RoundUpdate> updates = new ArrayList<>();
+        for (Tuple2<Integer, byte[]> t : results) {
+          updates.add(fromBytes(t._2()));
+        }
+        long r1 = System.nanoTime();
         driver.network().merge(updates, cfg.spark().merge() == NcfConfig.Merge.SUM);
-        driver.networkChanged();
-        long steps = updates.stream().mapToLong(RoundUpdate::steps).sum();
+        if (r < rounds - 1) {
+          syncs.add(jsc.broadcast(toBytes(driver.network().sync(updates))));
+        }
+        long r2 = System.nanoTime();
+        train += (r1 - r0) / 1e9;
+        merge += (r2 - r1) / 1e9;
         if (r == 0 || r == rounds - 1 || (r + 1) % 50 == 0) {
-          LOG.info(String.format(Locale.ROOT, "epoch %d: merge %d/%d of %d workers (%d minibatches) in %.2f s", epoch, r + 1, rounds,
-              workers, steps, (System.nanoTime() - start) / 1e9));
+          LOG.info(String.format(Locale.ROOT, "epoch %d: round %d/%d of %d workers (%d minibatches): workers %.2f s, merge %.2f s", epoch,
+              r + 1, rounds, workers, updates.stream().mapToLong(RoundUpdate::steps).sum(), (r1 - r0) / 1e9, (r2 - r1) / 1e9));
         }
       }
+      driver.networkChanged();
       // the epoch's parameters as dense Adam has them (catch-up), before they are scored or saved
       driver.network().catchUpAll();
+      lastEpoch = new EpochTimes(rounds, split, train, merge);
+      double all = split + train + merge;
+      LOG.info(String.format(Locale.ROOT, "epoch %d on %d workers: %d rounds; split %.1f s (%.0f%%), workers %.1f s (%.0f%%), merges %.1f s"
+          + " (%.0f%%, %.3f s a round)", epoch, workers, rounds, split, 100 * split / all, train, 100 * train / all, merge,
+          100 * merge / all, merge / rounds));
     } finally {
       shares.unpersist();
+      if (start != null) {
+        start.destroy();
+      }
+      syncs.forEach(Broadcast::destroy);
+      ResidentWorkers.drop(training);
       epoch++;
     }
   }
 
-  /** The most minibatches any worker's share makes (one Spark job over the cached shares). */
-  private long mostMinibatches(JavaRDD<NcfBatches.ExampleBlock> shares) {
-    int batch = cfg.batchSize();
-    return shares.mapPartitions(blocks -> {
-      long n = 0;
-      while (blocks.hasNext()) {
-        n += blocks.next().size();
-      }
-      return List.of(n).iterator();
-    }).collect().stream().mapToLong(n -> (n + batch - 1) / batch).max().orElse(0);
-  }
-
-  /** The workers' updates of one round: minibatches [from, to) of every worker's share, in worker order. */
-  private List<RoundUpdate> round(JavaRDD<NcfBatches.ExampleBlock> shares, long from, long to) {
-    JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-    Broadcast<byte[]> model = jsc.broadcast(driver.checkpoint());
-    try {
-      WorkerRound task = new WorkerRound(model, NcfEngines.settings(cfg, seed), NcfEngines.kernels(cfg), cfg.batchSize(), from, to,
-          cfg.spark().ompThreads());
-      List<Tuple2<Integer, byte[]>> results = new ArrayList<>(shares.mapPartitionsWithIndex(task, true).collect());
-      results.sort(Comparator.comparing(Tuple2::_1));
-      List<RoundUpdate> updates = new ArrayList<>();
-      for (Tuple2<Integer, byte[]> t : results) {
-        updates.add(fromBytes(t._2()));
-      }
-      return updates;
-    } finally {
-      model.destroy();
-    }
-  }
-
   /**
-   * The epoch's examples as W partitions, partition w holding every example of the users that
-   * hash to worker w, in a seeded order of (epoch, user, item, label): independent of how the
-   * examples were partitioned before.
+   * The rounds' tasks with {@code worker-gpus} GPUs each (a task resource profile, so that on GPU
+   * executors each worker has its own GPU while other stages' tasks share it); as is with 0.
    */
-  JavaRDD<NcfBatches.ExampleBlock> byWorker(EpochExamples examples, int epochIndex) {
-    int w = workers;
-    JavaRDD<Row> keyed = examples.rows()
-        .select(pmod(SeededRandom.hash(seed, "ncf-worker", col(Columns.USER_IDX)), lit(w)).cast("int"),
-            SeededRandom.hash(seed, "ncf-worker-order-" + epochIndex, col(Columns.USER_IDX), col(Columns.ITEM_IDX), col(NcfBatches.LABEL)),
-            col(Columns.USER_IDX).cast("int"), col(Columns.ITEM_IDX).cast("int"), col(NcfBatches.LABEL).cast("float"))
-        .javaRDD();
-    return keyed
-        .mapToPair(r -> new Tuple2<>(new Tuple2<>(r.getInt(0), r.getLong(1)), RowFactory.create(r.getInt(2), r.getInt(3), r.getFloat(4))))
-        .repartitionAndSortWithinPartitions(new WorkerPartitioner(w), new WorkerOrder())
-        .values()
-        .mapPartitions(rows -> NcfBatches.blocks(rows, SparkEpochExamples.BLOCK), true);
+  private <T> JavaRDD<T> withWorkerResources(JavaRDD<T> rounds) {
+    double gpus = cfg.spark().workerGpus();
+    if (gpus <= 0) {
+      return rounds;
+    }
+    TaskResourceRequests task = new TaskResourceRequests().resource("gpu", gpus);
+    return rounds.withResources(new ResourceProfileBuilder().require(task).build());
   }
 
   @Override
@@ -154,77 +176,102 @@ final class DistributedEngine implements NcfEngine {
     return driver.checkpoint();
   }
 
-  /** Worker w of partition w: its share's examples to the user's worker, by the key's worker. */
-  static final class WorkerPartitioner extends Partitioner {
-    private final int workers;
-
-    WorkerPartitioner(int workers) {
-      this.workers = workers;
-    }
-
-    @Override
-    public int numPartitions() {
-      return workers;
-    }
-
-    @Override
-    @SuppressWarnings("unchecked")
-    public int getPartition(Object key) {
-      return ((Tuple2<Integer, Long>) key)._1();
-    }
-  }
-
-  /** Orders a worker's examples by their seeded hash. */
-  static final class WorkerOrder implements Comparator<Tuple2<Integer, Long>>, Serializable {
-    @Override
-    public int compare(Tuple2<Integer, Long> a, Tuple2<Integer, Long> b) {
-      int c = Integer.compare(a._1(), b._1());
-      return c != 0 ? c : Long.compare(a._2(), b._2());
-    }
-  }
-
-  /** One worker's round on an executor: restore the broadcast model, train its minibatches [from, to), return the update. */
+  /**
+   * One round of one worker, run as a Spark task on the worker's share: bring the worker's
+   * resident copy to the merged model of this round's start (replaying the epoch's earlier
+   * rounds when the copy is missing), train the round's minibatches, return the update.
+   */
   static final class WorkerRound implements Function2<Integer, Iterator<NcfBatches.ExampleBlock>, Iterator<Tuple2<Integer, byte[]>>> {
-    private final Broadcast<byte[]> model;
-    private final SparseNcfNetwork.Settings settings;
-    private final EmbeddingKernels.Choice kernels;
-    private final int batchSize;
-    private final long from;
-    private final long to;
-    private final int threads;
+    /** What every round of an epoch shares. */
+    record Plan(String training, int epoch, long rounds, SparseNcfNetwork.Settings settings, EmbeddingKernels.Choice kernels, int batchSize,
+        int every, int threads) implements Serializable {}
 
-    WorkerRound(Broadcast<byte[]> model, SparseNcfNetwork.Settings settings, EmbeddingKernels.Choice kernels, int batchSize, long from,
-        long to, int threads) {
-      this.model = model;
-      this.settings = settings;
-      this.kernels = kernels;
-      this.batchSize = batchSize;
-      this.from = from;
-      this.to = to;
-      this.threads = threads;
+    private final Plan plan;
+    private final long round;
+    private final Broadcast<byte[]> start;
+    private final List<Broadcast<byte[]>> syncs;
+    private final TrainingProgress progress;
+
+    WorkerRound(Plan plan, long round, Broadcast<byte[]> start, List<Broadcast<byte[]>> syncs, TrainingProgress progress) {
+      this.plan = plan;
+      this.round = round;
+      this.start = start;
+      this.syncs = syncs;
+      this.progress = progress;
     }
 
     @Override
-    public Iterator<Tuple2<Integer, byte[]>> call(Integer worker, Iterator<NcfBatches.ExampleBlock> share) {
-      NativeThreads.limit(threads);
-      // each worker its own dropout masks; worker 0 those of the single-JVM engine
-      SparseNcfNetwork.Settings own = new SparseNcfNetwork.Settings(settings.learningRate(), settings.beta1(), settings.beta2(),
-          settings.l2(), settings.dropout(), settings.seed() + 1_000_003L * worker, settings.catchUp());
-      SparseNcfNetwork net = NcfEngines.restoreNetwork(model.value(), own, kernels, "the broadcast model", new ComputationGraph[1]);
-      net.startRound();
-      long[] index = {0};
-      NcfBatches.forEachMinibatch(share, batchSize, (users, items, labels, n) -> {
-        if (index[0] >= from && index[0] < to) {
-          net.fit(users, items, labels, n);
+    public Iterator<Tuple2<Integer, byte[]>> call(Integer worker, Iterator<NcfBatches.ExampleBlock> shareBlocks) {
+      NativeThreads.limit(plan.threads());
+      NcfBatches.ExampleBlock share = shareBlocks.hasNext() ? shareBlocks.next() : new NcfBatches.ExampleBlock(new int[0], new int[0],
+          new float[0], 0, true);
+      synchronized (ResidentWorkers.lock(plan.training(), worker)) {
+        ResidentWorkers.State s = ResidentWorkers.get(plan.training(), worker);
+        if (s != null && s.epoch == plan.epoch() && s.round == round && s.trained) {
+          return result(worker, s.update);
         }
-        index[0]++;
-      });
-      return List.of(new Tuple2<>(worker, toBytes(net.roundUpdate()))).iterator();
+        if (s == null || s.epoch != plan.epoch() || s.round > round) {
+          s = new ResidentWorkers.State(plan.training(), plan.epoch(), restore(worker));
+          ResidentWorkers.put(worker, s);
+        }
+        long replayed = 0;
+        while (s.round < round) {
+          if (!s.trained) {
+            train(s.network, share, s.round, false);
+            replayed++;
+          }
+          s.network.applySync(fromSyncBytes(syncs.get(Math.toIntExact(s.round)).value()));
+          s.round++;
+          s.trained = false;
+        }
+        if (replayed > 0) {
+          LOG.warn(String.format(Locale.ROOT, "epoch %d worker %d: its model was not in this executor; rebuilt by replaying %d round(s)",
+              plan.epoch(), worker, replayed));
+        }
+        RoundUpdate update = train(s.network, share, round, true);
+        s.update = toBytes(update);
+        s.trained = true;
+        return result(worker, s.update);
+      }
+    }
+
+    /** The epoch's broadcast model, with this worker's own dropout masks for this epoch (worker 0's the single engine's). */
+    private SparseNcfNetwork restore(int worker) {
+      SparseNcfNetwork.Settings t = plan.settings();
+      SparseNcfNetwork.Settings own = new SparseNcfNetwork.Settings(t.learningRate(), t.beta1(), t.beta2(), t.l2(), t.dropout(),
+          t.seed() + 1_000_003L * worker + 7_919L * plan.epoch(), t.catchUp());
+      return NcfEngines.restoreNetwork(start.value(), own, plan.kernels(), "the broadcast model", new ComputationGraph[1]);
+    }
+
+    /** Trains round {@code r}'s minibatches of the share; the users' rows are in the update of the epoch's last round. */
+    private RoundUpdate train(SparseNcfNetwork net, NcfBatches.ExampleBlock share, long r, boolean counted) {
+      int batch = plan.batchSize();
+      long from = plan.every() == 0 ? 0 : r * plan.every() * (long) batch;
+      long to = plan.every() == 0 ? share.size() : Math.min(share.size(), (r + 1) * plan.every() * (long) batch);
+      net.startRound(r > 0);
+      int[] users = new int[batch];
+      int[] items = new int[batch];
+      float[] labels = new float[batch];
+      for (long at = from; at < to; at += batch) {
+        int n = (int) Math.min(batch, to - at);
+        System.arraycopy(share.users(), (int) at, users, 0, n);
+        System.arraycopy(share.items(), (int) at, items, 0, n);
+        System.arraycopy(share.labels(), (int) at, labels, 0, n);
+        net.fit(users, items, labels, n);
+        if (counted) {
+          progress.batchDone(n);
+        }
+      }
+      return net.roundUpdate(r == plan.rounds() - 1);
+    }
+
+    private static Iterator<Tuple2<Integer, byte[]>> result(int worker, byte[] update) {
+      return List.of(new Tuple2<>(worker, update)).iterator();
     }
   }
 
-  /** A round's update as bytes: Java serialization, whatever serializer Spark is configured with. */
-  static byte[] toBytes(RoundUpdate update) {
+  /** A round's update or sync as bytes: Java serialization, whatever serializer Spark is configured with. */
+  static byte[] toBytes(Serializable update) {
     try {
       ByteArrayOutputStream bytes = new ByteArrayOutputStream();
       try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
@@ -237,8 +284,16 @@ final class DistributedEngine implements NcfEngine {
   }
 
   static RoundUpdate fromBytes(byte[] bytes) {
+    return (RoundUpdate) readObject(bytes);
+  }
+
+  static RoundSync fromSyncBytes(byte[] bytes) {
+    return (RoundSync) readObject(bytes);
+  }
+
+  private static Object readObject(byte[] bytes) {
     try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(bytes))) {
-      return (RoundUpdate) in.readObject();
+      return in.readObject();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     } catch (ClassNotFoundException e) {

@@ -46,7 +46,42 @@ final class RoundRows {
     return new RoundUpdate.Rows(rows, values, steps);
   }
 
+  /** No rows (a side a worker does not report this round). */
+  static RoundUpdate.Rows none() {
+    return new RoundUpdate.Rows(new int[0], new float[0], new int[0]);
+  }
+
+  /** Sets the given rows of one side's tables (weights, moments, catch-up steps) to {@code rows}' values. */
+  static void overwrite(RoundUpdate.Rows rows, int[] applied, EmbeddingTable... sideTables) {
+    List<EmbeddingTable> tables = present(sideTables);
+    int stride = stride(tables);
+    int[] index = rows.rows();
+    if (index.length == 0) {
+      return;
+    }
+    int offset = 0;
+    for (EmbeddingTable t : tables) {
+      int w = t.width();
+      for (org.nd4j.linalg.api.ndarray.INDArray target : new org.nd4j.linalg.api.ndarray.INDArray[] {t.weights(), t.m(), t.v()}) {
+        float[] a = target.data().asFloat();
+        for (int k = 0; k < index.length; k++) {
+          System.arraycopy(rows.values(), k * stride + offset, a, index[k] * w, w);
+        }
+        target.assign(Nd4j.create(a, target.shape(), 'c'));
+        offset += w;
+      }
+    }
+    if (applied != null) {
+      for (int k = 0; k < index.length; k++) {
+        applied[index[k]] = rows.applied()[k];
+      }
+    }
+  }
+
   static void merge(List<RoundUpdate.Rows> workers, boolean sumDeltas, int[] applied, EmbeddingTable... sideTables) {
+    if (workers.stream().allMatch(w -> w.rows().length == 0)) {
+      return;
+    }
     List<EmbeddingTable> tables = present(sideTables);
     int numRows = tables.get(0).rows();
     int stride = stride(tables);

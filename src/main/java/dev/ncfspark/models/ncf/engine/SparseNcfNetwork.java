@@ -238,18 +238,60 @@ public final class SparseNcfNetwork {
 
   /** Starts recording the rows the following steps touch: one round of data-parallel training. */
   public void startRound() {
+    startRound(false);
+  }
+
+  /**
+   * Starts a round; with {@code keepUsers} the user rows touched since the previous {@code
+   * startRound(false)} stay recorded (a worker that owns its users reports them once, at the end
+   * of its epoch, while its item rows are merged every round).
+   */
+  public void startRound(boolean keepUsers) {
     roundStart = iteration;
-    userTouched = new boolean[(gmfUser != null ? gmfUser : mlpUser).rows()];
+    if (!keepUsers || userTouched == null) {
+      userTouched = new boolean[(gmfUser != null ? gmfUser : mlpUser).rows()];
+    }
     itemTouched = new boolean[(gmfItem != null ? gmfItem : mlpItem).rows()];
   }
 
   /** What the steps since {@link #startRound} changed, for {@link #merge}. */
   public RoundUpdate roundUpdate() {
+    return roundUpdate(true);
+  }
+
+  /** What the round changed; the user rows only with {@code withUsers} (none otherwise). */
+  public RoundUpdate roundUpdate(boolean withUsers) {
     if (userTouched == null) {
       throw new IllegalStateException("no round was started");
     }
-    return new RoundUpdate(iteration - roundStart, RoundRows.of(userTouched, userApplied, gmfUser, mlpUser),
-        RoundRows.of(itemTouched, itemApplied, gmfItem, mlpItem), params.data().asFloat(), denseState.data().asFloat());
+    RoundUpdate.Rows users = withUsers ? RoundRows.of(userTouched, userApplied, gmfUser, mlpUser) : RoundRows.none();
+    return new RoundUpdate(iteration - roundStart, users, RoundRows.of(itemTouched, itemApplied, gmfItem, mlpItem),
+        params.data().asFloat(), denseState.data().asFloat());
+  }
+
+  /**
+   * The state every worker shares after a merge: the item rows any worker touched in the round
+   * (their merged weights, moments and catch-up steps), the dense layers, their Adam state and
+   * the step count; {@link #applySync} makes a worker's copy equal to the merged model on all but
+   * the user rows, which each worker owns.
+   */
+  public RoundSync sync(List<RoundUpdate> rounds) {
+    boolean[] touched = new boolean[(gmfItem != null ? gmfItem : mlpItem).rows()];
+    for (RoundUpdate u : rounds) {
+      for (int r : u.items().rows()) {
+        touched[r] = true;
+      }
+    }
+    return new RoundSync(iteration, RoundRows.of(touched, itemApplied, gmfItem, mlpItem), params.data().asFloat(),
+        denseState.data().asFloat());
+  }
+
+  /** Overwrites this network's shared state with a merge's ({@link #sync}). */
+  public void applySync(RoundSync sync) {
+    RoundRows.overwrite(sync.items(), itemApplied, gmfItem, mlpItem);
+    params.assign(Nd4j.create(sync.dense(), params.shape(), 'c'));
+    denseState.assign(Nd4j.create(sync.denseState(), denseState.shape(), 'c'));
+    iteration = sync.iteration();
   }
 
   /**
@@ -260,7 +302,7 @@ public final class SparseNcfNetwork {
    * the mean. The step count advances by all the workers' steps (sum: the steps were made, as
    * if one after the other) or by the longest round (mean).
    */
-  public void merge(java.util.List<RoundUpdate> rounds, boolean sumDeltas) {
+  public void merge(List<RoundUpdate> rounds, boolean sumDeltas) {
     if (rounds.isEmpty()) {
       return;
     }

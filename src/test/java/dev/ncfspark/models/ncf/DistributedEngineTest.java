@@ -1,0 +1,193 @@
+package dev.ncfspark.models.ncf;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.ncfspark.SparkTestSession;
+import dev.ncfspark.config.ExperimentConfigLoader;
+import dev.ncfspark.config.NcfConfig;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Optional;
+import java.util.SplittableRandom;
+import java.util.function.LongConsumer;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The distributed engine's guarantees on a small problem: the same seed, examples and number of
+ * workers give the same model whatever the examples' partitioning, and a worker whose resident
+ * model is lost mid-epoch (its executor gone) is rebuilt by replay to exactly the same model.
+ */
+class DistributedEngineTest {
+  static final int USERS = 60;
+  static final int ITEMS = 40;
+
+  @Test
+  void aLostWorkerIsReplayedToTheSameModel() {
+    SparkSession spark = SparkTestSession.get();
+    Dataset<Row> examples = examples(spark).repartition(3);
+    float[] plain = train(examples, r -> {}, null);
+    float[] otherPartitions = train(examples.repartition(7), r -> {}, null);
+    assertArrayEquals(plain, otherPartitions, "the same model from other input partitions");
+
+    long before = ResidentWorkers.restores();
+    DistributedEngine[] engine = new DistributedEngine[1];
+    float[] lost = train(examples, r -> {
+      if (r == 2) {
+        ResidentWorkers.forget(engine[0].training(), 0);
+        ResidentWorkers.forget(engine[0].training(), 1);
+      } else if (r == 4) {
+        ResidentWorkers.forget(engine[0].training(), 1);
+      }
+    }, engine);
+    assertArrayEquals(plain, lost, "the same model after lost workers");
+    // 2 workers x 2 epochs, and 3 rebuilt in each epoch
+    assertEquals(2 * 2 + 2 * 3, ResidentWorkers.restores() - before);
+    assertTrue(engine[0].lastEpoch().rounds() > 4, "rounds: " + engine[0].lastEpoch());
+  }
+
+  @Test
+  void sharesHoldEachUserOnceInAnOrderOfTheExamplesAlone() {
+    SparkSession spark = SparkTestSession.get();
+    Dataset<Row> examples = examples(spark);
+    List<NcfBatches.ExampleBlock> a = WorkerShares.of(examples.repartition(2), 3, 5, 0).collect();
+    List<NcfBatches.ExampleBlock> b = WorkerShares.of(examples.repartition(9), 3, 5, 0).collect();
+    assertEquals(3, a.size());
+    long total = 0;
+    boolean[][] seen = new boolean[3][USERS];
+    for (int w = 0; w < 3; w++) {
+      assertArrayEquals(a.get(w).users(), b.get(w).users());
+      assertArrayEquals(a.get(w).items(), b.get(w).items());
+      assertArrayEquals(a.get(w).labels(), b.get(w).labels());
+      for (int u : a.get(w).users()) {
+        seen[w][u] = true;
+      }
+      total += a.get(w).size();
+    }
+    assertEquals(examples.count(), total);
+    for (int u = 0; u < USERS; u++) {
+      int owners = 0;
+      for (int w = 0; w < 3; w++) {
+        owners += seen[w][u] ? 1 : 0;
+      }
+      assertTrue(owners <= 1, "user " + u + " in " + owners + " shares");
+    }
+  }
+
+  @Test
+  void equalOrderKeysAreOrderedByTheExampleNotItsPosition() {
+    // keys equal in their high bits (and some entirely): the order must still be the examples' own
+    long[] order = {5, 5, 1L << 40, 5, (1L << 40) + 1, 5};
+    int[] users = {3, 1, 2, 1, 0, 2};
+    int[] items = {0, 9, 4, 8, 1, 7};
+    float[] labels = {1, 0, 0, 1, 1, 0};
+    int[] perm = WorkerShares.permutation(order, users, items, labels, 6);
+    List<String> sorted = new ArrayList<>();
+    for (int i : perm) {
+      sorted.add(order[i] + ":" + users[i] + ":" + items[i]);
+    }
+    assertEquals(List.of("5:1:8", "5:1:9", "5:2:7", "5:3:0", (1L << 40) + ":2:4", ((1L << 40) + 1) + ":0:1"), sorted);
+    int[] reversed = WorkerShares.permutation(reverse(order), reverse(users), reverse(items), reverse(labels), 6);
+    assertFalse(Arrays.equals(perm, reversed));
+    for (int k = 0; k < 6; k++) {
+      assertEquals(users[perm[k]], users[5 - reversed[k]]);
+      assertEquals(items[perm[k]], items[5 - reversed[k]]);
+    }
+  }
+
+  /** Two epochs of NeuMF on 2 workers merging every 3 minibatches; the predictions of every pair. */
+  private static float[] train(Dataset<Row> examples, LongConsumer beforeRound, DistributedEngine[] engineOut) {
+    SparkSession spark = SparkTestSession.get();
+    NcfConfig cfg = ExperimentConfigLoader.load(Optional.empty(), List.of("models.ncf.factors=8", "models.ncf.batch-size=64",
+        "models.ncf.spark.training-master=distributed", "models.ncf.spark.workers=2", "models.ncf.spark.merge-every-batches=3",
+        "models.ncf.learning-rate=0.01")).models().ncf();
+    DistributedEngine engine = (DistributedEngine) NcfEngines.create(spark, cfg, 11, "target/test-distributed-export",
+        NcfGraphs.create("neumf", cfg, USERS, ITEMS, 11));
+    if (engineOut != null) {
+      engineOut[0] = engine;
+    }
+    engine.beforeEachRound(beforeRound);
+    TrainingProgress progress = new TrainingProgress("distributed-test", 0, 1);
+    for (int epoch = 0; epoch < 2; epoch++) {
+      engine.fitEpoch(new DatasetExamples(examples), progress);
+    }
+    int[] users = new int[USERS * ITEMS];
+    int[] items = new int[USERS * ITEMS];
+    for (int u = 0; u < USERS; u++) {
+      for (int i = 0; i < ITEMS; i++) {
+        users[u * ITEMS + i] = u;
+        items[u * ITEMS + i] = i;
+      }
+    }
+    return engine.predict(users, items, users.length);
+  }
+
+  private static Dataset<Row> examples(SparkSession spark) {
+    SplittableRandom random = new SplittableRandom(3);
+    List<Row> rows = new ArrayList<>();
+    for (int k = 0; k < 2000; k++) {
+      int u = random.nextInt(USERS);
+      // each user likes the items of its residue class
+      int i = random.nextInt(ITEMS);
+      rows.add(RowFactory.create(u, i, (u + i) % 4 == 0 ? 1f : 0f));
+    }
+    StructType schema = new StructType().add("user_idx", DataTypes.IntegerType).add("item_idx", DataTypes.IntegerType)
+        .add("label", DataTypes.FloatType);
+    return spark.createDataFrame(rows, schema);
+  }
+
+  /** An epoch's examples as a Dataset only (what the distributed engine reads). */
+  record DatasetExamples(Dataset<Row> rows) implements EpochExamples {
+    @Override
+    public long size() {
+      return rows.count();
+    }
+
+    @Override
+    public Iterator<NcfBatches.ExampleBlock> blocks() {
+      throw new UnsupportedOperationException("the distributed engine reads rows()");
+    }
+
+    @Override
+    public NcfBatches.ExampleBlock lossSample(int max) {
+      throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public void close() {}
+  }
+
+  private static long[] reverse(long[] a) {
+    long[] r = new long[a.length];
+    for (int i = 0; i < a.length; i++) {
+      r[i] = a[a.length - 1 - i];
+    }
+    return r;
+  }
+
+  private static int[] reverse(int[] a) {
+    int[] r = new int[a.length];
+    for (int i = 0; i < a.length; i++) {
+      r[i] = a[a.length - 1 - i];
+    }
+    return r;
+  }
+
+  private static float[] reverse(float[] a) {
+    float[] r = new float[a.length];
+    for (int i = 0; i < a.length; i++) {
+      r[i] = a[a.length - 1 - i];
+    }
+    return r;
+  }
+}
