@@ -1,8 +1,5 @@
 package dev.ncfspark.bench;
 
-import dev.ncfspark.config.ExperimentConfigLoader;
-import dev.ncfspark.config.NcfConfig;
-import dev.ncfspark.io.Json;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.pmod;
@@ -10,6 +7,9 @@ import static org.apache.spark.sql.functions.pow;
 import static org.apache.spark.sql.functions.when;
 import static org.apache.spark.sql.functions.xxhash64;
 
+import dev.ncfspark.config.ExperimentConfigLoader;
+import dev.ncfspark.config.NcfConfig;
+import dev.ncfspark.io.Json;
 import dev.ncfspark.models.ncf.EpochBenchmark;
 import dev.ncfspark.models.ncf.NcfBatches;
 import dev.ncfspark.models.ncf.NcfGraphs;

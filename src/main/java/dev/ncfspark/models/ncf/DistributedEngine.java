@@ -1,6 +1,5 @@
 package dev.ncfspark.models.ncf;
 
-
 import dev.ncfspark.config.NcfConfig;
 import dev.ncfspark.models.ncf.engine.EmbeddingKernels;
 import dev.ncfspark.models.ncf.engine.RoundSync;
@@ -203,8 +202,7 @@ final class DistributedEngine implements NcfEngine {
     @Override
     public Iterator<Tuple2<Integer, byte[]>> call(Integer worker, Iterator<NcfBatches.ExampleBlock> shareBlocks) {
       NativeThreads.limit(plan.threads());
-      NcfBatches.ExampleBlock share = shareBlocks.hasNext() ? shareBlocks.next() : new NcfBatches.ExampleBlock(new int[0], new int[0],
-          new float[0], 0, true);
+      NcfBatches.ExampleBlock share = shareBlocks.next(); // WorkerShares: one block a worker, empty or not
       synchronized (ResidentWorkers.lock(plan.training(), worker)) {
         ResidentWorkers.State s = ResidentWorkers.get(plan.training(), worker);
         if (s != null && s.epoch == plan.epoch() && s.round == round && s.trained) {

@@ -28,8 +28,23 @@ public final class EpochBenchmark {
   /** NeuMF of {@code cfg} on users x items, one epoch of {@code examples} (user_idx, item_idx, label). */
   public static Result time(SparkSession spark, NcfConfig cfg, Dataset<Row> examples, int users, int items, long seed) {
     NcfEngine engine = NcfEngines.create(spark, cfg, seed, "target/bench-train-export", NcfGraphs.create("neumf", cfg, users, items, seed));
+    EpochExamples epoch = cfg.spark().trainingMaster() == NcfConfig.TrainingMaster.DISTRIBUTED ? SparkEpochExamples.of(examples, seed)
+        : inMemory(examples);
+    long t0 = System.nanoTime();
+    engine.fitEpoch(epoch, new TrainingProgress("bench-train", 0, 1));
+    double seconds = (System.nanoTime() - t0) / 1e9;
+    epoch.close();
+    if (engine instanceof DistributedEngine d) {
+      DistributedEngine.EpochTimes t = d.lastEpoch();
+      return new Result(seconds, t.rounds(), t.split(), t.train(), t.merge());
+    }
+    return new Result(seconds, 0, 0, 0, 0);
+  }
+
+  /** The examples collected to this JVM before the clock starts, so that the single JVM's time is its training alone. */
+  private static EpochExamples inMemory(Dataset<Row> examples) {
     NcfBatches.ExampleBlock all = NcfBatches.concat(NcfBatches.blocks(examples, SparkEpochExamples.BLOCK).toLocalIterator());
-    EpochExamples epoch = new EpochExamples() {
+    return new EpochExamples() {
       @Override
       public long size() {
         return all.size();
@@ -53,13 +68,5 @@ public final class EpochBenchmark {
       @Override
       public void close() {}
     };
-    long t0 = System.nanoTime();
-    engine.fitEpoch(epoch, new TrainingProgress("bench-train", 0, 1));
-    double seconds = (System.nanoTime() - t0) / 1e9;
-    if (engine instanceof DistributedEngine d) {
-      DistributedEngine.EpochTimes t = d.lastEpoch();
-      return new Result(seconds, t.rounds(), t.split(), t.train(), t.merge());
-    }
-    return new Result(seconds, 0, 0, 0, 0);
   }
 }

@@ -3,6 +3,7 @@ package dev.ncfspark.models.ncf;
 import dev.ncfspark.models.ncf.engine.SparseNcfNetwork;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The data-parallel workers' models kept in their executor JVM between the rounds of an epoch,
@@ -14,7 +15,7 @@ import java.util.concurrent.ConcurrentHashMap;
 final class ResidentWorkers {
   private static final Map<String, State> STATES = new ConcurrentHashMap<>();
   private static final Map<String, Object> LOCKS = new ConcurrentHashMap<>();
-  private static final java.util.concurrent.atomic.AtomicLong RESTORES = new java.util.concurrent.atomic.AtomicLong();
+  private static final AtomicLong RESTORES = new AtomicLong();
 
   private ResidentWorkers() {}
 

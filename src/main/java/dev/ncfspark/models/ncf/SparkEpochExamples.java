@@ -27,6 +27,11 @@ public final class SparkEpochExamples implements EpochExamples {
     this.seed = seed;
   }
 
+  /** One epoch of given examples (user_idx, item_idx, label), in their order. */
+  public static EpochExamples of(Dataset<Row> examples, long seed) {
+    return new SparkEpochExamples(examples, seed);
+  }
+
   /**
    * Epochs of {@code train} (user_idx, item_idx) positives and {@code negativesOfEpoch}'s
    * (user_idx, item_idx) negatives, in {@code partitions} partitions (0: the default parallelism).

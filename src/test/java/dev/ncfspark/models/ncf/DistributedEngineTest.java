@@ -10,7 +10,6 @@ import dev.ncfspark.config.ExperimentConfigLoader;
 import dev.ncfspark.config.NcfConfig;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Optional;
 import java.util.SplittableRandom;
@@ -119,7 +118,9 @@ class DistributedEngineTest {
     engine.beforeEachRound(beforeRound);
     TrainingProgress progress = new TrainingProgress("distributed-test", 0, 1);
     for (int epoch = 0; epoch < 2; epoch++) {
-      engine.fitEpoch(new DatasetExamples(examples), progress);
+      try (EpochExamples epochExamples = SparkEpochExamples.of(examples, 11)) {
+        engine.fitEpoch(epochExamples, progress);
+      }
     }
     int[] users = new int[USERS * ITEMS];
     int[] items = new int[USERS * ITEMS];
@@ -144,27 +145,6 @@ class DistributedEngineTest {
     StructType schema = new StructType().add("user_idx", DataTypes.IntegerType).add("item_idx", DataTypes.IntegerType)
         .add("label", DataTypes.FloatType);
     return spark.createDataFrame(rows, schema);
-  }
-
-  /** An epoch's examples as a Dataset only (what the distributed engine reads). */
-  record DatasetExamples(Dataset<Row> rows) implements EpochExamples {
-    @Override
-    public long size() {
-      return rows.count();
-    }
-
-    @Override
-    public Iterator<NcfBatches.ExampleBlock> blocks() {
-      throw new UnsupportedOperationException("the distributed engine reads rows()");
-    }
-
-    @Override
-    public NcfBatches.ExampleBlock lossSample(int max) {
-      throw new UnsupportedOperationException();
-    }
-
-    @Override
-    public void close() {}
   }
 
   private static long[] reverse(long[] a) {

@@ -236,13 +236,8 @@ public final class SparseNcfNetwork {
     }
   }
 
-  /** Starts recording the rows the following steps touch: one round of data-parallel training. */
-  public void startRound() {
-    startRound(false);
-  }
-
   /**
-   * Starts a round; with {@code keepUsers} the user rows touched since the previous {@code
+   * Starts recording the rows the following steps touch: one round of data-parallel training. With {@code keepUsers} the user rows touched since the previous {@code
    * startRound(false)} stay recorded (a worker that owns its users reports them once, at the end
    * of its epoch, while its item rows are merged every round).
    */
@@ -254,12 +249,7 @@ public final class SparseNcfNetwork {
     itemTouched = new boolean[(gmfItem != null ? gmfItem : mlpItem).rows()];
   }
 
-  /** What the steps since {@link #startRound} changed, for {@link #merge}. */
-  public RoundUpdate roundUpdate() {
-    return roundUpdate(true);
-  }
-
-  /** What the round changed; the user rows only with {@code withUsers} (none otherwise). */
+  /** What the steps since {@link #startRound} changed, for {@link #merge}; the user rows only with {@code withUsers} (none otherwise). */
   public RoundUpdate roundUpdate(boolean withUsers) {
     if (userTouched == null) {
       throw new IllegalStateException("no round was started");

@@ -31,11 +31,11 @@ class RoundMergeTest {
     ComputationGraph graph = NcfGraphs.create("neumf", cfg, 12, 10, 2);
     SparseNcfNetwork driver = network(graph.clone(), cfg, kernels());
     SparseNcfNetwork worker = network(graph.clone(), cfg, kernels());
-    worker.startRound();
+    worker.startRound(false);
     for (int step = 0; step < 3; step++) {
       worker.fit(U, V, Y, 5);
     }
-    driver.merge(List.of(worker.roundUpdate()), sum);
+    driver.merge(List.of(worker.roundUpdate(true)), sum);
     assertEquals(3, driver.iteration());
     assertArrayEquals(worker.optimizerState(), driver.optimizerState());
     assertParamsClose(params(worker, graph), params(driver, graph), 0);
@@ -53,13 +53,13 @@ class RoundMergeTest {
     SparseNcfNetwork driver = network(graph.clone(), cfg, kernels());
     SparseNcfNetwork a = network(graph.clone(), cfg, kernels());
     SparseNcfNetwork b = network(graph.clone(), cfg, kernels());
-    a.startRound();
-    b.startRound();
+    a.startRound(false);
+    b.startRound(false);
     // users: a has 0 and 4, b has 7 and 11; items: 1 is touched by both, 9 by a, 3 by b, 5 by none
     a.fit(new int[] {0, 4}, new int[] {1, 9}, new float[] {1, 0}, 2);
     b.fit(new int[] {7, 11, 7}, new int[] {1, 3, 3}, new float[] {0, 1, 1}, 3);
     b.fit(new int[] {7}, new int[] {1}, new float[] {1}, 1);
-    driver.merge(List.of(a.roundUpdate(), b.roundUpdate()), sum);
+    driver.merge(List.of(a.roundUpdate(true), b.roundUpdate(true)), sum);
     assertEquals(sum ? 3 : 2, driver.iteration(), "the step count advances by all the steps (sum) or the longest round (mean)");
     ComputationGraph merged = params(driver, graph);
     ComputationGraph pa = params(a, graph);
