@@ -29,7 +29,7 @@ import java.util.List;
  * @param engine         what trains: sparse embedding updates, DL4J's ComputationGraph, or auto (sparse with the local master)
  * @param kernels        the sparse engine's embedding kernels: Java over native buffers (CPU), ND4J ops (any backend), or auto
  * @param sparseAdam     the sparse engine's Adam on embedding rows: lazy (touched rows only) or catch-up (dense Adam's moves, in closed form)
- * @param epochExamples  where each epoch's examples (negatives, shuffle) are made: in the driver, by Spark, or auto
+ * @param epochExamples  where each epoch's examples (negatives, shuffle) are made: in memory (driver or workers), by Spark, or auto
  */
 public record NcfConfig(int gmfEmbedding, int mlpEmbedding, List<Integer> mlpLayers, int epochs, int batchSize,
     double learningRate, double adamBeta1, double adamBeta2, double l2, double dropout, boolean pretrain, double pretrainAlpha, int patience,
@@ -50,18 +50,30 @@ public record NcfConfig(int gmfEmbedding, int mlpEmbedding, List<Integer> mlpLay
   }
 
   /**
-   * Where each epoch's training examples are made. DRIVER: in the training JVM, from the training
-   * positives held there (negatives rejection-sampled against each user's positives, a seeded
-   * permutation; the NCF authors' way), no Spark job per epoch. SPARK: the Spark SQL sampler
-   * ({@code TrainNegativeSampler}) and a hash shuffle on the executors, streamed to the trainer;
-   * the only source DL4J's Spark masters can read. AUTO: DRIVER with {@code training-master =
-   * local}, SPARK otherwise. Both draw from the same distribution, not the same draws.
+   * Where each epoch's training examples are made. IN_MEMORY: where they are trained, from the
+   * training positives held there (negatives rejection-sampled against each user's positives, a
+   * seeded permutation; the NCF authors' way), no Spark job per epoch: in the driver with {@code
+   * training-master = local}, by every worker for its own users with {@code distributed} (the
+   * positives broadcast once). SPARK: the Spark SQL sampler ({@code TrainNegativeSampler}) and a
+   * hash shuffle on the executors; the only source DL4J's Spark masters can read. AUTO: IN_MEMORY
+   * with the sparse engine's masters, SPARK with DL4J's. Both draw from the same distribution,
+   * not the same draws.
    */
-  public enum ExampleSource { AUTO, DRIVER, SPARK }
+  public enum ExampleSource { AUTO, IN_MEMORY, SPARK }
 
-  /** True when each epoch's examples are made in the training JVM. */
-  public boolean examplesInDriver() {
-    return epochExamples == ExampleSource.DRIVER || (epochExamples == ExampleSource.AUTO && spark.trainingMaster() == TrainingMaster.LOCAL);
+  /** True when each epoch's examples are made in memory (the driver's or the workers'). */
+  public boolean examplesInMemory() {
+    return epochExamples == ExampleSource.IN_MEMORY || (epochExamples == ExampleSource.AUTO && spark.trainingMaster().sparse());
+  }
+
+  /** This configuration with {@code master} as its training master (an AUTO master resolved for a cluster). */
+  public NcfConfig withTrainingMaster(TrainingMaster master) {
+    SparkTraining s = spark;
+    return new NcfConfig(gmfEmbedding, mlpEmbedding, mlpLayers, epochs, batchSize, learningRate, adamBeta1, adamBeta2, l2, dropout, pretrain,
+        pretrainAlpha, patience, validationCutoff, scoringBatch, engine, kernels, sparseAdam, epochExamples, new SparkTraining(master,
+        s.approach(), s.workers(), s.workersPerExecutor(), s.averagingFrequency(), s.prefetchBatches(), s.ompThreads(), s.threshold(),
+        s.partitions(), s.progressEveryBatches(), s.unicastPort(), s.networkMask(), s.controllerAddress(), s.mergeEveryBatches(), s.merge(),
+        s.workerGpus()));
   }
 
   /**
@@ -132,11 +144,16 @@ public record NcfConfig(int gmfEmbedding, int mlpEmbedding, List<Integer> mlpLay
   public enum TrainingMaster {
     PARAMETER_AVERAGING, SHARED_GRADIENTS, LOCAL,
     /** The sparse engine on every worker, rows merged over the workers that touched them (DistributedEngine). */
-    DISTRIBUTED;
+    DISTRIBUTED,
+    /**
+     * DISTRIBUTED when the job has executors with more than one core in all (a cluster), else
+     * LOCAL; LOCAL with {@code engine = graph}. Resolved when training starts.
+     */
+    AUTO;
 
     /** Whether this master trains the sparse engine (else DL4J's graph). */
     public boolean sparse() {
-      return this == LOCAL || this == DISTRIBUTED;
+      return this == LOCAL || this == DISTRIBUTED || this == AUTO;
     }
   }
 
@@ -198,12 +215,12 @@ public record NcfConfig(int gmfEmbedding, int mlpEmbedding, List<Integer> mlpLay
       throw new ConfigException.BadValue(c.origin(), "engine", "spark.training-master = distributed trains the sparse engine on "
           + "every worker: expected sparse or auto");
     }
-    if (spark.workerGpus() > 0 && spark.trainingMaster() != TrainingMaster.DISTRIBUTED) {
+    if (spark.workerGpus() > 0 && spark.trainingMaster() != TrainingMaster.DISTRIBUTED && spark.trainingMaster() != TrainingMaster.AUTO) {
       throw new ConfigException.BadValue(s.origin(), "worker-gpus", "GPUs per worker task apply to training-master = distributed"
           + " (the rounds' tasks); with " + ConfigValues.kebab(spark.trainingMaster()) + " expected 0");
     }
     ExampleSource examples = ConfigValues.enumValue(c, "epoch-examples", ExampleSource.class);
-    if (examples == ExampleSource.DRIVER && spark.trainingMaster() != TrainingMaster.LOCAL) {
+    if (examples == ExampleSource.IN_MEMORY && !spark.trainingMaster().sparse()) {
       throw new ConfigException.BadValue(c.origin(), "epoch-examples", "the Spark masters read each epoch's examples from Spark: "
           + "expected spark or auto with spark.training-master = " + ConfigValues.kebab(spark.trainingMaster()));
     }

@@ -21,6 +21,7 @@ import dev.ncfspark.models.ncf.NcfPretraining;
 import dev.ncfspark.models.ncf.NcfValidation;
 import dev.ncfspark.models.ncf.SparkEpochExamples;
 import dev.ncfspark.models.ncf.SparkNcfTrainer;
+import dev.ncfspark.models.ncf.TrainingMasters;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -67,7 +68,7 @@ final class TrainStage extends PipelineStage {
       ctx.run().writeText(CURVES, "[]");
       return new StageStats(0, 0, 0, 0, details);
     }
-    NcfConfig cfg = models.ncf();
+    NcfConfig cfg = TrainingMasters.resolve(models.ncf(), ctx.spark().sparkContext());
     NegativesConfig negatives = ctx.config().negatives();
     Dataset<Row> splits = ctx.read(SplitStage.INTERACTIONS);
     Dataset<Row> train = splits.where(col(Columns.SPLIT).equalTo(Columns.TRAIN)).select(Columns.USER_IDX, Columns.ITEM_IDX)
@@ -83,7 +84,7 @@ final class TrainStage extends PipelineStage {
           ctx.read(NegativesStage.EVAL).where(col(Columns.SPLIT).equalTo(Columns.VALIDATION))).persist(StorageLevel.MEMORY_AND_DISK());
     }
     EpochExamples.Source examples;
-    if (cfg.examplesInDriver()) {
+    if (cfg.examplesInMemory()) {
       examples = InMemoryEpochExamples.source(train, positives, numUsers, numItems, negatives.trainPerPositive(),
           negatives.popularityAlpha(), ctx.seed());
     } else {
@@ -140,8 +141,11 @@ final class TrainStage extends PipelineStage {
     }
     details.put("per_model", perModel);
     details.put("training_master", ConfigValues.kebab(cfg.spark().trainingMaster()));
+    if (cfg.spark().trainingMaster() != NcfConfig.TrainingMaster.LOCAL) {
+      details.put("workers", TrainingMasters.workers(cfg, ctx.spark().sparkContext()));
+    }
     details.put("engine", SparkNcfTrainer.engineName(cfg));
-    details.put("epoch_examples", cfg.examplesInDriver() ? "driver" : "spark");
+    details.put("epoch_examples", cfg.examplesInMemory() ? "in-memory" : "spark");
     details.put("batch_size", cfg.batchSize());
     return new StageStats(curves.size(), numUsers, numItems, 0, details);
   }

@@ -56,31 +56,36 @@ class ExperimentConfigLoaderTest {
         List.of("models.ncf.engine=sparse", "models.ncf.spark.training-master=parameter-averaging")));
     assertTrue(engine.getMessage().contains("engine") && engine.getMessage().contains("parameter-averaging"), engine.getMessage());
     ConfigException examples = assertThrows(ConfigException.class, () -> ExperimentConfigLoader.load(Optional.empty(),
-        List.of("models.ncf.epoch-examples=driver", "models.ncf.spark.training-master=shared-gradients")));
+        List.of("models.ncf.epoch-examples=in-memory", "models.ncf.spark.training-master=shared-gradients")));
     assertTrue(examples.getMessage().contains("epoch-examples") && examples.getMessage().contains("shared-gradients"), examples.getMessage());
     ConfigException graph = assertThrows(ConfigException.class, () -> ExperimentConfigLoader.load(Optional.empty(),
         List.of("models.ncf.engine=graph", "models.ncf.spark.training-master=distributed")));
     assertTrue(graph.getMessage().contains("engine") && graph.getMessage().contains("distributed"), graph.getMessage());
     ConfigException driver = assertThrows(ConfigException.class, () -> ExperimentConfigLoader.load(Optional.empty(),
-        List.of("models.ncf.epoch-examples=driver", "models.ncf.spark.training-master=distributed")));
-    assertTrue(driver.getMessage().contains("epoch-examples") && driver.getMessage().contains("distributed"), driver.getMessage());
+        List.of("models.ncf.epoch-examples=driver")));
+    assertTrue(driver.getMessage().contains("epoch-examples") && driver.getMessage().contains("in-memory"), driver.getMessage());
     dev.ncfspark.config.NcfConfig distributed = ExperimentConfigLoader.load(Optional.empty(),
         List.of("models.ncf.spark.training-master=distributed", "models.ncf.spark.merge-every-batches=25")).models().ncf();
-    assertTrue(distributed.sparseEngine() && !distributed.examplesInDriver());
+    assertTrue(distributed.sparseEngine() && distributed.examplesInMemory());
     assertEquals(25, distributed.spark().mergeEveryBatches());
     ConfigException gpus = assertThrows(ConfigException.class, () -> ExperimentConfigLoader.load(Optional.empty(),
-        List.of("models.ncf.spark.worker-gpus=1")));
+        List.of("models.ncf.spark.worker-gpus=1", "models.ncf.spark.training-master=local")));
     assertTrue(gpus.getMessage().contains("worker-gpus") && gpus.getMessage().contains("distributed"), gpus.getMessage());
     assertEquals(1.0, ExperimentConfigLoader.load(Optional.empty(), List.of("models.ncf.spark.training-master=distributed",
         "models.ncf.spark.worker-gpus=1")).models().ncf().spark().workerGpus());
   }
 
   @Test
-  void epochExamplesAreMadeInTheDriverWhenItTrains() {
-    assertTrue(ExperimentConfigLoader.load(Optional.empty(), List.of()).models().ncf().examplesInDriver());
+  void epochExamplesAreMadeInMemoryWhereTheSparseEngineTrains() {
+    dev.ncfspark.config.NcfConfig defaults = ExperimentConfigLoader.load(Optional.empty(), List.of()).models().ncf();
+    assertEquals(dev.ncfspark.config.NcfConfig.TrainingMaster.AUTO, defaults.spark().trainingMaster());
+    assertTrue(defaults.examplesInMemory() && defaults.sparseEngine());
+    assertTrue(ExperimentConfigLoader.load(Optional.empty(), List.of("models.ncf.spark.training-master=local")).models().ncf().examplesInMemory());
     assertTrue(!ExperimentConfigLoader.load(Optional.empty(), List.of("models.ncf.spark.training-master=parameter-averaging"))
-        .models().ncf().examplesInDriver());
-    assertTrue(!ExperimentConfigLoader.load(Optional.empty(), List.of("models.ncf.epoch-examples=spark")).models().ncf().examplesInDriver());
+        .models().ncf().examplesInMemory());
+    assertTrue(!ExperimentConfigLoader.load(Optional.empty(), List.of("models.ncf.epoch-examples=spark")).models().ncf().examplesInMemory());
+    // graph with the default master: auto resolves to local for it
+    assertTrue(!ExperimentConfigLoader.load(Optional.empty(), List.of("models.ncf.engine=graph")).models().ncf().sparseEngine());
   }
 
   @Test

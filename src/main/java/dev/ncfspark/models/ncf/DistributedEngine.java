@@ -31,8 +31,10 @@ import scala.Tuple2;
 
 /**
  * The sparse engine trained across Spark's executors ({@code training-master = distributed}).
- * Each epoch's examples are split by user among W workers ({@link WorkerShares}), so that every
- * user row has exactly one writer. The epoch's model is broadcast once; every worker (one Spark
+ * Each epoch's examples are split by user among W workers, so that every user row has exactly
+ * one writer: each worker draws its own users' examples in its executor from the run's broadcast
+ * training positives ({@link InMemoryEpochExamples#share}, {@code epoch-examples = in-memory}), or
+ * Spark's examples are shuffled to the workers ({@link WorkerShares}, {@code spark}). The epoch's model is broadcast once; every worker (one Spark
  * task per round) keeps its copy in its executor ({@link ResidentWorkers}), trains its next
  * {@code merge-every-batches} minibatches and returns the item rows and dense layers it changed
  * ({@link RoundUpdate}); the driver merges the rounds in worker order (item rows over the workers
@@ -53,6 +55,7 @@ final class DistributedEngine implements NcfEngine {
   private int epoch;
   private EpochTimes lastEpoch;
   private java.util.function.LongConsumer beforeRound = r -> {};
+  private Broadcast<InMemoryEpochExamples.Draws> drawsBroadcast;
 
   DistributedEngine(SparkSession spark, NcfConfig cfg, long seed, SparseEngine driver, int firstEpoch) {
     this.spark = spark;
@@ -87,16 +90,70 @@ final class DistributedEngine implements NcfEngine {
   @Override
   public void fitEpoch(EpochExamples examples, TrainingProgress progress) {
     NativeThreads.limit(cfg.spark().ompThreads());
-    JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
     long t0 = System.nanoTime();
+    if (examples instanceof InMemoryEpochExamples drawn) {
+      fitEpoch(drawnShares(drawn), progress, t0);
+    } else {
+      fitEpoch(sparkShares(examples), progress, t0);
+    }
+  }
+
+  /**
+   * The workers' shares of an epoch: an RDD of W partitions (partition w: worker w's), the
+   * examples of each share, how a task gets its share from its partition, and what to release
+   * after the epoch.
+   */
+  private record Shares<T>(JavaRDD<T> partitions, long[] sizes, ShareMaker<T> maker, Runnable release) {}
+
+  /** How a worker's task gets its share of the epoch from its partition (at the first round it runs in an executor). */
+  interface ShareMaker<T> extends Serializable {
+    NcfBatches.ExampleBlock share(int worker, Iterator<T> partition);
+  }
+
+  /** Examples made by Spark, split among the workers by a shuffle ({@link WorkerShares}): one job before the first round. */
+  private Shares<NcfBatches.ExampleBlock> sparkShares(EpochExamples examples) {
     JavaRDD<NcfBatches.ExampleBlock> shares = WorkerShares.of(examples.rows(), workers, seed, epoch).persist(StorageLevel.MEMORY_AND_DISK());
+    // materialises the shares (one job), and sizes the rounds
+    long[] sizes = shares.map(b -> (long) b.size()).collect().stream().mapToLong(Long::longValue).toArray();
+    return new Shares<>(shares, sizes, (worker, partition) -> partition.next(), shares::unpersist);
+  }
+
+  /**
+   * Examples each worker draws itself, in its executor, from the run's training positives
+   * (broadcast once a run): no Spark job and no shuffle per epoch, the same examples as a
+   * single-JVM epoch ({@link InMemoryEpochExamples#share}).
+   */
+  private Shares<Integer> drawnShares(InMemoryEpochExamples examples) {
+    if (drawsBroadcast == null || drawsBroadcast.value() != examples.draws()) {
+      if (drawsBroadcast != null) {
+        drawsBroadcast.destroy();
+      }
+      // kept across epochs; Spark's context cleaner removes it from the executors once this engine is gone
+      drawsBroadcast = JavaSparkContext.fromSparkContext(spark.sparkContext()).broadcast(examples.draws());
+    }
+    List<Integer> ids = new ArrayList<>();
+    for (int w = 0; w < workers; w++) {
+      ids.add(w);
+    }
+    Broadcast<InMemoryEpochExamples.Draws> draws = drawsBroadcast;
+    int epochOfShares = epoch;
+    int all = workers;
+    // cached (a tiny job), so that each worker's later rounds prefer the executor that holds its
+    // block, where its resident model is, as the Spark path's cached shares do
+    JavaRDD<Integer> partitions = JavaSparkContext.fromSparkContext(spark.sparkContext()).parallelize(ids, workers)
+        .persist(StorageLevel.MEMORY_ONLY());
+    partitions.count();
+    return new Shares<>(partitions, examples.shareSizes(workers),
+        (worker, partition) -> new InMemoryEpochExamples(draws.value(), epochOfShares).share(worker, all), partitions::unpersist);
+  }
+
+  private <T> void fitEpoch(Shares<T> shares, TrainingProgress progress, long t0) {
+    JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
     Broadcast<byte[]> start = null;
     List<Broadcast<byte[]>> syncs = new ArrayList<>();
     try {
-      // materialises the shares (one job), and sizes the rounds
-      List<Integer> sizes = shares.map(NcfBatches.ExampleBlock::size).collect();
       int batch = cfg.batchSize();
-      long most = sizes.stream().mapToLong(n -> (n + batch - 1) / batch).max().orElse(0);
+      long most = java.util.Arrays.stream(shares.sizes()).map(n -> (n + batch - 1) / batch).max().orElse(0);
       int every = cfg.spark().mergeEveryBatches();
       long rounds = every == 0 ? 1 : Math.max(1, (most + every - 1) / every);
       start = jsc.broadcast(driver.checkpoint());
@@ -108,8 +165,8 @@ final class DistributedEngine implements NcfEngine {
       for (long r = 0; r < rounds; r++) {
         beforeRound.accept(r);
         long r0 = System.nanoTime();
-        WorkerRound task = new WorkerRound(plan, r, start, List.copyOf(syncs), progress);
-        List<Tuple2<Integer, byte[]>> results = new ArrayList<>(withWorkerResources(shares.mapPartitionsWithIndex(task, true)).collect());
+        WorkerRound<T> task = new WorkerRound<>(plan, r, start, List.copyOf(syncs), progress, shares.maker());
+        List<Tuple2<Integer, byte[]>> results = new ArrayList<>(withWorkerResources(shares.partitions().mapPartitionsWithIndex(task, true)).collect());
         results.sort(Comparator.comparing(Tuple2::_1));
         List<RoundUpdate> updates = new ArrayList<>();
         for (Tuple2<Integer, byte[]> t : results) {
@@ -137,7 +194,7 @@ final class DistributedEngine implements NcfEngine {
           + " (%.0f%%, %.3f s a round)", epoch, workers, rounds, split, 100 * split / all, train, 100 * train / all, merge,
           100 * merge / all, merge / rounds));
     } finally {
-      shares.unpersist();
+      shares.release().run();
       if (start != null) {
         start.destroy();
       }
@@ -180,7 +237,7 @@ final class DistributedEngine implements NcfEngine {
    * resident copy to the merged model of this round's start (replaying the epoch's earlier
    * rounds when the copy is missing), train the round's minibatches, return the update.
    */
-  static final class WorkerRound implements Function2<Integer, Iterator<NcfBatches.ExampleBlock>, Iterator<Tuple2<Integer, byte[]>>> {
+  static final class WorkerRound<T> implements Function2<Integer, Iterator<T>, Iterator<Tuple2<Integer, byte[]>>> {
     /** What every round of an epoch shares. */
     record Plan(String training, int epoch, long rounds, SparseNcfNetwork.Settings settings, EmbeddingKernels.Choice kernels, int batchSize,
         int every, int threads) implements Serializable {}
@@ -190,28 +247,31 @@ final class DistributedEngine implements NcfEngine {
     private final Broadcast<byte[]> start;
     private final List<Broadcast<byte[]>> syncs;
     private final TrainingProgress progress;
+    private final ShareMaker<T> shares;
 
-    WorkerRound(Plan plan, long round, Broadcast<byte[]> start, List<Broadcast<byte[]>> syncs, TrainingProgress progress) {
+    WorkerRound(Plan plan, long round, Broadcast<byte[]> start, List<Broadcast<byte[]>> syncs, TrainingProgress progress,
+        ShareMaker<T> shares) {
       this.plan = plan;
       this.round = round;
       this.start = start;
       this.syncs = syncs;
       this.progress = progress;
+      this.shares = shares;
     }
 
     @Override
-    public Iterator<Tuple2<Integer, byte[]>> call(Integer worker, Iterator<NcfBatches.ExampleBlock> shareBlocks) {
+    public Iterator<Tuple2<Integer, byte[]>> call(Integer worker, Iterator<T> partition) {
       NativeThreads.limit(plan.threads());
-      NcfBatches.ExampleBlock share = shareBlocks.next(); // WorkerShares: one block a worker, empty or not
       synchronized (ResidentWorkers.lock(plan.training(), worker)) {
         ResidentWorkers.State s = ResidentWorkers.get(plan.training(), worker);
         if (s != null && s.epoch == plan.epoch() && s.round == round && s.trained) {
           return result(worker, s.update);
         }
         if (s == null || s.epoch != plan.epoch() || s.round > round) {
-          s = new ResidentWorkers.State(plan.training(), plan.epoch(), restore(worker));
+          s = new ResidentWorkers.State(plan.training(), plan.epoch(), restore(worker), shares.share(worker, partition));
           ResidentWorkers.put(worker, s);
         }
+        NcfBatches.ExampleBlock share = s.share;
         long replayed = 0;
         while (s.round < round) {
           if (!s.trained) {

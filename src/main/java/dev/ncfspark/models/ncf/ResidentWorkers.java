@@ -24,16 +24,19 @@ final class ResidentWorkers {
     final String training;
     final int epoch;
     final SparseNcfNetwork network;
+    /** The worker's examples of the epoch, in training order. */
+    final NcfBatches.ExampleBlock share;
     /** The round the network is at: it holds the merged model of the start of this round, then (trained) this round's own steps. */
     long round;
     boolean trained;
     /** This round's update as returned, for a task attempt run again after it finished. */
     byte[] update;
 
-    State(String training, int epoch, SparseNcfNetwork network) {
+    State(String training, int epoch, SparseNcfNetwork network, NcfBatches.ExampleBlock share) {
       this.training = training;
       this.epoch = epoch;
       this.network = network;
+      this.share = share;
     }
   }
 

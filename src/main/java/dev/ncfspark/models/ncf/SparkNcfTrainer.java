@@ -33,7 +33,7 @@ public final class SparkNcfTrainer {
 
   public SparkNcfTrainer(SparkSession spark, NcfConfig cfg, long seed, String exportDirectory) {
     this.spark = spark;
-    this.cfg = cfg;
+    this.cfg = TrainingMasters.resolve(cfg, spark.sparkContext());
     this.seed = seed;
     this.exportDirectory = exportDirectory;
   }

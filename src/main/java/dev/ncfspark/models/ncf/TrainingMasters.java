@@ -23,8 +23,37 @@ public final class TrainingMasters {
 
   private TrainingMasters() {}
 
+  /**
+   * {@code cfg} with its training master resolved for {@code sc}: {@code auto} is distributed when
+   * the job has executors (not a local master) with more than one core in all, local otherwise
+   * (a local master is one JVM: the driver's engine already has its cores) and with the graph
+   * engine. Other masters are kept.
+   */
+  public static NcfConfig resolve(NcfConfig cfg, SparkContext sc) {
+    if (cfg.spark().trainingMaster() != NcfConfig.TrainingMaster.AUTO) {
+      return cfg;
+    }
+    boolean distributed = cfg.engine() != NcfConfig.Engine.GRAPH && !sc.isLocal() && executorCores(sc) > 1;
+    NcfConfig.TrainingMaster master = distributed ? NcfConfig.TrainingMaster.DISTRIBUTED : NcfConfig.TrainingMaster.LOCAL;
+    LOG.info("models.ncf.spark.training-master = auto: {} ({} master, {} executor cores)", ConfigValues.kebab(master),
+        sc.isLocal() ? "a local" : "a cluster", sc.isLocal() ? 0 : executorCores(sc));
+    return cfg.withTrainingMaster(master);
+  }
+
+  /**
+   * Executor cores of the job: executors registered so far x spark.executor.cores when that is
+   * set, else Spark's default parallelism (the cluster's cores, at least 2).
+   */
+  static int executorCores(SparkContext sc) {
+    int executors = Math.max(0, sc.getExecutorMemoryStatus().size() - 1); // without the driver
+    if (sc.conf().contains("spark.executor.cores") && executors > 0) {
+      return executors * sc.conf().getInt("spark.executor.cores", 1);
+    }
+    return sc.defaultParallelism();
+  }
+
   /** Model replicas in all: {@code workers}, or executor cores x workers-per-executor. */
-  static int workers(NcfConfig cfg, SparkContext sc) {
+  public static int workers(NcfConfig cfg, SparkContext sc) {
     NcfConfig.SparkTraining s = cfg.spark();
     return s.workers() > 0 ? s.workers() : sc.defaultParallelism() * s.workersPerExecutor();
   }
@@ -60,7 +89,7 @@ public final class TrainingMasters {
             .rngSeed(seed)
             .build();
       }
-      case LOCAL, DISTRIBUTED -> throw new IllegalArgumentException("training-master = " + ConfigValues.kebab(s.trainingMaster())
+      case LOCAL, DISTRIBUTED, AUTO -> throw new IllegalArgumentException("training-master = " + ConfigValues.kebab(s.trainingMaster())
           + " trains the sparse engine, without a DL4J TrainingMaster");
     };
   }

@@ -13,9 +13,11 @@ import org.apache.spark.sql.Row;
  * The training positives held in the training JVM, for {@link InMemoryEpochExamples}: every
  * training (user, item) pair in (user, item) order, and per user the sorted distinct items that
  * are a positive of that user in any split (what a negative must not be). Built in the same order
- * whatever the partitioning of its input. ML-20M: about 20M pairs, 240 MB.
+ * whatever the partitioning of its input. ML-20M: about 20M pairs, 240 MB. Serializable: distributed
+ * training broadcasts it once, and every worker makes its own share of each epoch from it.
  */
-public final class TrainingPositives {
+public final class TrainingPositives implements java.io.Serializable {
+  private static final long serialVersionUID = 1L;
   private final int numItems;
   private final int[] users;
   private final int[] items;

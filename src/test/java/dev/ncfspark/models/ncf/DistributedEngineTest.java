@@ -25,7 +25,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The distributed engine's guarantees on a small problem: the same seed, examples and number of
  * workers give the same model whatever the examples' partitioning, and a worker whose resident
- * model is lost mid-epoch (its executor gone) is rebuilt by replay to exactly the same model.
+ * model is lost mid-epoch (its executor gone) is rebuilt by replay to exactly the same model,
+ * with Spark's examples shuffled to the workers and with examples the workers draw themselves.
  */
 class DistributedEngineTest {
   static final int USERS = 60;
@@ -35,10 +36,62 @@ class DistributedEngineTest {
   void aLostWorkerIsReplayedToTheSameModel() {
     SparkSession spark = SparkTestSession.get();
     Dataset<Row> examples = examples(spark).repartition(3);
-    float[] plain = train(examples, r -> {}, null);
-    float[] otherPartitions = train(examples.repartition(7), r -> {}, null);
+    float[] plain = train(epoch -> SparkEpochExamples.of(examples, 11), r -> {}, null);
+    float[] otherPartitions = train(epoch -> SparkEpochExamples.of(examples.repartition(7), 11), r -> {}, null);
     assertArrayEquals(plain, otherPartitions, "the same model from other input partitions");
+    assertLostWorkersReplayed(epoch -> SparkEpochExamples.of(examples, 11), plain);
+  }
 
+  @Test
+  void aLostWorkerDrawingItsOwnExamplesIsReplayedToTheSameModel() {
+    InMemoryEpochExamples.Draws draws = new InMemoryEpochExamples(positives(), null, 4, 11, 0).draws();
+    float[] plain = train(epoch -> new InMemoryEpochExamples(draws, epoch), r -> {}, null);
+    float[] again = train(epoch -> new InMemoryEpochExamples(draws, epoch), r -> {}, null);
+    assertArrayEquals(plain, again, "the same model from the same seed and workers");
+    assertLostWorkersReplayed(epoch -> new InMemoryEpochExamples(draws, epoch), plain);
+  }
+
+  @Test
+  void drawnSharesAreTheSingleJvmEpochSplitByUser() {
+    TrainingPositives positives = positives();
+    InMemoryEpochExamples epoch = new InMemoryEpochExamples(positives, null, 4, 5, 1);
+    NcfBatches.ExampleBlock all = NcfBatches.concat(epoch.blocks());
+    long[] sizes = epoch.shareSizes(3);
+    List<String> union = new ArrayList<>();
+    boolean[][] seen = new boolean[3][USERS];
+    for (int w = 0; w < 3; w++) {
+      NcfBatches.ExampleBlock share = epoch.share(w, 3);
+      assertEquals(sizes[w], share.size());
+      NcfBatches.ExampleBlock again = new InMemoryEpochExamples(positives, null, 4, 5, 1).share(w, 3);
+      assertArrayEquals(share.items(), again.items(), "a share is a function of (seed, epoch, worker)");
+      for (int i = 0; i < share.size(); i++) {
+        union.add(share.users()[i] + ":" + share.items()[i] + ":" + share.labels()[i]);
+        seen[w][share.users()[i]] = true;
+      }
+    }
+    List<String> single = new ArrayList<>();
+    for (int i = 0; i < all.size(); i++) {
+      single.add(all.users()[i] + ":" + all.items()[i] + ":" + all.labels()[i]);
+    }
+    assertEquals(all.size(), epoch.size());
+    assertEquals(single.stream().sorted().toList(), union.stream().sorted().toList(), "the workers' examples are the single JVM's");
+    for (int u = 0; u < USERS; u++) {
+      assertTrue((seen[0][u] ? 1 : 0) + (seen[1][u] ? 1 : 0) + (seen[2][u] ? 1 : 0) <= 1, "user " + u + " has one worker");
+    }
+    assertTrue(sizes[0] > 0 && sizes[1] > 0 && sizes[2] > 0, Arrays.toString(sizes));
+  }
+
+  @Test
+  void autoTrainsInTheDriverWithALocalMaster() {
+    NcfConfig cfg = ExperimentConfigLoader.load(Optional.empty(), List.of()).models().ncf();
+    assertEquals(NcfConfig.TrainingMaster.AUTO, cfg.spark().trainingMaster());
+    assertEquals(NcfConfig.TrainingMaster.LOCAL, TrainingMasters.resolve(cfg, SparkTestSession.get().sparkContext()).spark().trainingMaster());
+    NcfConfig distributed = cfg.withTrainingMaster(NcfConfig.TrainingMaster.DISTRIBUTED);
+    assertEquals(distributed, TrainingMasters.resolve(distributed, SparkTestSession.get().sparkContext()));
+  }
+
+  /** Workers' resident models dropped at rounds 2 (both) and 4 (one) of each epoch: replayed to {@code plain}. */
+  private static void assertLostWorkersReplayed(java.util.function.IntFunction<EpochExamples> examples, float[] plain) {
     long before = ResidentWorkers.restores();
     DistributedEngine[] engine = new DistributedEngine[1];
     float[] lost = train(examples, r -> {
@@ -105,7 +158,8 @@ class DistributedEngineTest {
   }
 
   /** Two epochs of NeuMF on 2 workers merging every 3 minibatches; the predictions of every pair. */
-  private static float[] train(Dataset<Row> examples, LongConsumer beforeRound, DistributedEngine[] engineOut) {
+  private static float[] train(java.util.function.IntFunction<EpochExamples> examples, LongConsumer beforeRound,
+      DistributedEngine[] engineOut) {
     SparkSession spark = SparkTestSession.get();
     NcfConfig cfg = ExperimentConfigLoader.load(Optional.empty(), List.of("models.ncf.factors=8", "models.ncf.batch-size=64",
         "models.ncf.spark.training-master=distributed", "models.ncf.spark.workers=2", "models.ncf.spark.merge-every-batches=3",
@@ -118,7 +172,7 @@ class DistributedEngineTest {
     engine.beforeEachRound(beforeRound);
     TrainingProgress progress = new TrainingProgress("distributed-test", 0, 1);
     for (int epoch = 0; epoch < 2; epoch++) {
-      try (EpochExamples epochExamples = SparkEpochExamples.of(examples, 11)) {
+      try (EpochExamples epochExamples = examples.apply(epoch)) {
         engine.fitEpoch(epochExamples, progress);
       }
     }
@@ -131,6 +185,23 @@ class DistributedEngineTest {
       }
     }
     return engine.predict(users, items, users.length);
+  }
+
+  /** Each user's positives: the items of its residue class, some of them (and one held out). */
+  private static TrainingPositives positives() {
+    SplittableRandom random = new SplittableRandom(4);
+    List<Long> train = new ArrayList<>();
+    List<Long> known = new ArrayList<>();
+    for (int u = 0; u < USERS; u++) {
+      for (int i = 0; i < ITEMS; i++) {
+        if ((u + i) % 4 == 0 && random.nextInt(3) > 0) {
+          (random.nextInt(8) == 0 ? known : train).add(TrainingPositives.pair(u, i));
+        }
+      }
+    }
+    known.addAll(train);
+    return TrainingPositives.of(train.stream().mapToLong(Long::longValue).toArray(), known.stream().mapToLong(Long::longValue).toArray(),
+        USERS, ITEMS);
   }
 
   private static Dataset<Row> examples(SparkSession spark) {

@@ -184,19 +184,26 @@ class InMemoryEpochExamplesTest {
   }
 
   @Test
-  void theLossSampleIsASpreadSubsetOfTheEpoch() {
+  void theLossSampleIsEveryExampleOfASpreadSubsetOfThePositives() {
     long[][] p = pairs(8);
     TrainingPositives positives = TrainingPositives.of(p[0].clone(), p[1].clone(), USERS, ITEMS);
     InMemoryEpochExamples e = new InMemoryEpochExamples(positives, null, 4, 3, 1);
     NcfBatches.ExampleBlock sample = e.lossSample(100);
-    assertEquals(100, sample.size());
+    int stride = positives.size() * 5 / 100;
+    assertEquals(5 * ((positives.size() + stride - 1) / stride), sample.size());
+    // each sampled positive with its 4 negatives, as the epoch has them
     NcfBatches.ExampleBlock whole = all(e);
-    int stride = (int) (e.size() / 100);
-    for (int i = 0; i < sample.size(); i++) {
-      assertEquals(whole.users()[i * stride], sample.users()[i]);
-      assertEquals(whole.items()[i * stride], sample.items()[i]);
-      assertEquals(whole.labels()[i * stride], sample.labels()[i]);
+    Set<String> epoch = new HashSet<>();
+    for (int i = 0; i < whole.size(); i++) {
+      epoch.add(whole.users()[i] + ":" + whole.items()[i] + ":" + whole.labels()[i]);
     }
+    for (int i = 0; i < sample.size(); i++) {
+      assertEquals(i % 5 == 0 ? 1f : 0f, sample.labels()[i]);
+      assertEquals(sample.users()[i - i % 5], sample.users()[i]);
+      assertTrue(epoch.contains(sample.users()[i] + ":" + sample.items()[i] + ":" + sample.labels()[i]));
+    }
+    assertEquals(positives.user(stride), sample.users()[5]);
+    assertEquals(positives.item(stride), sample.items()[5]);
     assertEquals(e.size(), e.lossSample(1_000_000).size());
   }
 
