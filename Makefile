@@ -33,9 +33,6 @@ bench-prepare: package
 	NCF_LOCAL_SUBMIT=1 NCF_DRIVER_MEMORY=$${NCF_DRIVER_MEMORY-18g} NCF_MAIN_CLASS=dev.ncfspark.bench.PrepareBenchmark \
 	  jobs/submit.sh --master 'local[2]' --properties-file conf/spark-local.properties -- $(ARGS)
 
-## Spark standalone cluster on loopback (1 master, 2 workers, each its own JVM): the Airflow DAG's
-## submissions through jobs/submit.sh, compared with a local run; then one executor killed with
-## kill -9 in the middle of a stage. About 16 minutes; not part of `make test`.
 ## NeuMF training throughput at ML-20M size: single-JVM fit (baseline) against the Spark path;
 ## then one epoch single JVM against training-master = distributed on 1 and 2 workers (scaling, merge cost);
 ## writes bench/results/train-*.json and .md. ARGS="200": minibatches per measurement; ARGS=distributed: that section only.
@@ -50,6 +47,10 @@ gpu-check:
 	! grep -q 'org.nd4j:nd4j-native:jar' target/gpu-dependencies.txt
 	@echo "gpu profile resolves: nd4j-cuda-11.6 1.0.0-M2.1, no nd4j-native (target/gpu-dependencies.txt)"
 
+## Spark standalone cluster on loopback (1 master, 2 workers, each its own JVM): the Airflow DAG's
+## submissions through jobs/submit.sh, compared with a local run; then one executor killed with
+## kill -9 in the middle of a stage, and in the middle of distributed NCF training (against the
+## same training on local[2]). About 16 minutes; not part of `make test`.
 cluster-test: package
 	$(MVN) test -Dtest=StandaloneClusterTest -Dsurefire.failIfNoSpecifiedTests=false -Dncf.clusterTest=true
 
