@@ -68,7 +68,7 @@ final class TrainStage extends PipelineStage {
       ctx.run().writeText(CURVES, "[]");
       return new StageStats(0, 0, 0, 0, details);
     }
-    NcfConfig cfg = TrainingMasters.resolve(models.ncf(), ctx.spark().sparkContext());
+    NcfConfig cfg = models.ncf();
     NegativesConfig negatives = ctx.config().negatives();
     Dataset<Row> splits = ctx.read(SplitStage.INTERACTIONS);
     Dataset<Row> train = splits.where(col(Columns.SPLIT).equalTo(Columns.TRAIN)).select(Columns.USER_IDX, Columns.ITEM_IDX)
@@ -97,6 +97,7 @@ final class TrainStage extends PipelineStage {
     }
     String checkpointRoot = CHECKPOINTS + "/" + ctx.fingerprint().substring(0, 16);
     SparkNcfTrainer trainer = new SparkNcfTrainer(ctx.spark(), cfg, ctx.seed(), ctx.run().path(checkpointRoot + "/_export"));
+    cfg = trainer.config(); // the training master resolved (auto: local or distributed)
     List<Map<String, Object>> curves = new ArrayList<>();
     Map<String, ComputationGraph> trained = new LinkedHashMap<>();
     Map<String, Object> perModel = new LinkedHashMap<>();

@@ -153,9 +153,7 @@ class NcfOnMl100kTest {
     dev.ncfspark.config.NcfConfig ncf = cfg.models().ncf();
     assertTrue(ncf.examplesInMemory());
     TrainingInputs whole = TrainingInputs.of(spark, cfg, "driver-whole");
-    Dataset<Row> known = spark.read().parquet(whole.run() + "/split/interactions").select("user_idx", "item_idx");
-    java.util.function.Supplier<dev.ncfspark.models.ncf.EpochExamples.Source> source =
-        () -> dev.ncfspark.models.ncf.InMemoryEpochExamples.source(whole.train(), known, 943, 1682, 4, 0.0, 1);
+    java.util.function.Supplier<dev.ncfspark.models.ncf.EpochExamples.Source> source = whole::inMemoryExamples;
     dev.ncfspark.models.ncf.SparkNcfTrainer trainer = new dev.ncfspark.models.ncf.SparkNcfTrainer(spark, ncf, 1, whole.run() + "/test_export");
     dev.ncfspark.models.ncf.SparkNcfTrainer.Outcome uninterrupted = trainer.train(whole.inputs(ncf, source.get(), true));
     assertEquals(3, uninterrupted.epochs().size());
@@ -239,9 +237,7 @@ class NcfOnMl100kTest {
     dev.ncfspark.config.NcfConfig ncf = cfg.models().ncf();
     assertTrue(ncf.examplesInMemory());
     TrainingInputs in = TrainingInputs.of(spark, cfg, "distributed-drawn");
-    Dataset<Row> known = spark.read().parquet(in.run() + "/split/interactions").select("user_idx", "item_idx");
-    java.util.function.Supplier<dev.ncfspark.models.ncf.EpochExamples.Source> source =
-        () -> dev.ncfspark.models.ncf.InMemoryEpochExamples.source(in.train(), known, 943, 1682, 4, 0.0, 1);
+    java.util.function.Supplier<dev.ncfspark.models.ncf.EpochExamples.Source> source = in::inMemoryExamples;
     dev.ncfspark.models.ncf.SparkNcfTrainer distributed = new dev.ncfspark.models.ncf.SparkNcfTrainer(spark, ncf, 1, in.run() + "/test_export");
     dev.ncfspark.models.ncf.SparkNcfTrainer.Outcome first = distributed.train(in.inputs(ncf, source.get(), true));
     in.checkpoints().delete();
@@ -268,6 +264,12 @@ class NcfOnMl100kTest {
     dev.ncfspark.models.ncf.SparkNcfTrainer.Inputs inputs(dev.ncfspark.config.NcfConfig ncf,
         java.util.function.IntFunction<Dataset<Row>> negativesOfEpoch, boolean validate) {
       return inputs(ncf, dev.ncfspark.models.ncf.SparkEpochExamples.source(train, negativesOfEpoch, 0, 1), validate);
+    }
+
+    /** Epochs made in memory (seed 1, 4 negatives a positive), the split's positives known. */
+    dev.ncfspark.models.ncf.EpochExamples.Source inMemoryExamples() {
+      Dataset<Row> known = train.sparkSession().read().parquet(run + "/split/interactions").select("user_idx", "item_idx");
+      return dev.ncfspark.models.ncf.InMemoryEpochExamples.source(train, known, 943, 1682, 4, 0.0, 1);
     }
 
     /** The same with each epoch's examples from {@code examples}. */

@@ -131,10 +131,7 @@ final class DistributedEngine implements NcfEngine {
       // kept across epochs; Spark's context cleaner removes it from the executors once this engine is gone
       drawsBroadcast = JavaSparkContext.fromSparkContext(spark.sparkContext()).broadcast(examples.draws());
     }
-    List<Integer> ids = new ArrayList<>();
-    for (int w = 0; w < workers; w++) {
-      ids.add(w);
-    }
+    List<Integer> ids = java.util.stream.IntStream.range(0, workers).boxed().toList();
     Broadcast<InMemoryEpochExamples.Draws> draws = drawsBroadcast;
     int epochOfShares = epoch;
     int all = workers;

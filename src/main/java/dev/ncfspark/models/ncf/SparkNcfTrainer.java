@@ -177,6 +177,11 @@ public final class SparkNcfTrainer {
     }
   }
 
+  /** The configuration this trainer trains with: its training master resolved for this Spark context (auto → local or distributed). */
+  public NcfConfig config() {
+    return cfg;
+  }
+
   /** The engine a configuration trains with: "sparse" or "graph" (for manifests and reports). */
   public static String engineName(NcfConfig cfg) {
     return cfg.sparseEngine() ? "sparse" : "graph";

@@ -33,10 +33,11 @@ public final class TrainingMasters {
     if (cfg.spark().trainingMaster() != NcfConfig.TrainingMaster.AUTO) {
       return cfg;
     }
-    boolean distributed = cfg.engine() != NcfConfig.Engine.GRAPH && !sc.isLocal() && executorCores(sc) > 1;
+    int cores = sc.isLocal() ? 0 : executorCores(sc);
+    boolean distributed = cfg.engine() != NcfConfig.Engine.GRAPH && cores > 1;
     NcfConfig.TrainingMaster master = distributed ? NcfConfig.TrainingMaster.DISTRIBUTED : NcfConfig.TrainingMaster.LOCAL;
     LOG.info("models.ncf.spark.training-master = auto: {} ({} master, {} executor cores)", ConfigValues.kebab(master),
-        sc.isLocal() ? "a local" : "a cluster", sc.isLocal() ? 0 : executorCores(sc));
+        sc.isLocal() ? "a local" : "a cluster", cores);
     return cfg.withTrainingMaster(master);
   }
 
