@@ -1,24 +1,40 @@
 #!/usr/bin/env bash
-# Quality of training-master = distributed against the single JVM: NeuMF on ml-100k (leave-one-out,
-# 99 sampled negatives, core-5), 10 epochs without early stopping, for each seed and configuration;
-# test HR@10 / NDCG@10 and the validation curve of every run -> bench/results/distributed-quality-*.md.
+# Quality of training-master = distributed against the single JVM: NeuMF (leave-one-out, 99 sampled
+# negatives, core-5), 10 epochs without early stopping, for each seed and configuration; test HR@10 /
+# NDCG@10 and the validation curve of every run -> bench/results/distributed-quality-*.md.
 #   bench/distributed-quality.sh [data folder (default ../shared/data/ml-100k)] [seeds (default "1 2 3")]
-# About 2 minutes a run here (2 cores). Needs target/ncf-spark.jar (make package).
+#                                [configurations (default "local distributed-2w distributed-4w")]
+# Configurations: local (one JVM, sparse engine), distributed-2w / distributed-4w (the default
+# distributed mode: workers draw their own examples, merge every 50 minibatches; local[2] / local[4]),
+# parameter-averaging and shared-gradients (DL4J's Spark masters on DL4J's graph, 2 workers,
+# local[2]), graph-local (DL4J's graph in one JVM: the DL4J masters' single-JVM reference).
+# About 2 minutes a run here (2 cores) for the sparse engine, 5-10 for DL4J's graph. Needs
+# target/ncf-spark.jar (make package).
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 data="${1:-$here/../shared/data/ml-100k}"
 seeds="${2:-1 2 3}"
+wanted="${3:-local distributed-2w distributed-4w}"
 stamp="$(date -u +%Y-%m-%dT%H%M%S)"
 out="$here/target/distributed-quality/$stamp"
 jar="$out/ncf-spark.jar"
 mkdir -p "$out" "$here/bench/results"
 cp "$here/target/ncf-spark.jar" "$jar"   # later builds do not change the runs under way
 # name | Spark master | settings
-configs=(
+all_configs=(
   "local|local[2]|models.ncf.spark.training-master=local"
-  "distributed-2w-m20|local[2]|models.ncf.spark.training-master=distributed models.ncf.spark.workers=2 models.ncf.spark.merge-every-batches=20"
-  "distributed-4w-m20|local[4]|models.ncf.spark.training-master=distributed models.ncf.spark.workers=4 models.ncf.spark.merge-every-batches=20"
+  "distributed-2w|local[2]|models.ncf.spark.training-master=distributed models.ncf.spark.workers=2"
+  "distributed-4w|local[4]|models.ncf.spark.training-master=distributed models.ncf.spark.workers=4"
+  "graph-local|local[2]|models.ncf.engine=graph models.ncf.spark.training-master=local"
+  "parameter-averaging|local[2]|models.ncf.spark.training-master=parameter-averaging models.ncf.spark.workers=2"
+  "shared-gradients|local[2]|models.ncf.spark.training-master=shared-gradients models.ncf.spark.workers=2"
 )
+configs=()
+for w in $wanted; do
+  found=""
+  for c in "${all_configs[@]}"; do [ "${c%%|*}" = "$w" ] && configs+=("$c") && found=1; done
+  [ -n "$found" ] || { echo "unknown configuration: $w (expected one of: ${all_configs[*]%%|*})" >&2; exit 2; }
+done
 for seed in $seeds; do
   for c in "${configs[@]}"; do
     IFS='|' read -r name master settings <<<"$c"
@@ -33,7 +49,7 @@ for seed in $seeds; do
     echo "$name $seed $(( $(date +%s) - start ))" >> "$out/seconds.txt"
   done
 done
-python3 - "$out" "$here/bench/results/distributed-quality-$stamp.md" <<'PY'
+python3 - "$out" "$here/bench/results/distributed-quality-$stamp.md" "$data" <<'PY'
 import json, sys, statistics, pathlib, collections
 out, md = pathlib.Path(sys.argv[1]), pathlib.Path(sys.argv[2])
 seconds = {tuple(l.split()[:2]): int(l.split()[2]) for l in (out / "seconds.txt").read_text().split("\n") if l.strip()}
@@ -46,7 +62,7 @@ for run in sorted((out / "runs").iterdir()):
     rows[name].append((seed, m[("HR", 10)], m[("NDCG", 10)], seconds.get((name, seed))))
     c = json.loads((run / "train" / "curves.json").read_text())
     curves[name].append(c)
-lines = ["# NeuMF on %s: training-master = distributed against local" % out.name, "",
+lines = ["# NeuMF on %s (%s): training-master = distributed against local" % (pathlib.Path(sys.argv[3]).name, out.name), "",
          "10 epochs (no early stopping), leave-one-out, 99 sampled negatives, core-5, batch 256, lr 0.001; "
          "one run per seed. Test HR@10 / NDCG@10 (sampled); seconds: the whole job.", "",
          "| configuration | seeds | HR@10 per seed | mean HR@10 | NDCG@10 per seed | mean NDCG@10 | job s (mean) |", "|---|---|---|---:|---|---:|---:|"]

@@ -22,6 +22,9 @@ public final class SparkTestSession {
           .config("spark.driver.bindAddress", "127.0.0.1")
           .config("spark.driver.host", "127.0.0.1")
           .config("spark.sql.warehouse.dir", "target/spark-warehouse")
+          // as every profile in conf/ runs the job: what executors ship goes through Kryo
+          .config("spark.serializer", "org.apache.spark.serializer.KryoSerializer")
+          .config("spark.kryo.registrator", "dev.ncfspark.io.NdArrayKryoRegistrator")
           .getOrCreate();
       Runtime.getRuntime().addShutdownHook(new Thread(spark::stop));
     }

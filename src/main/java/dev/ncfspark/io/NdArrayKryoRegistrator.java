@@ -15,6 +15,8 @@ import org.nd4j.linalg.factory.Nd4j;
  * published for the ND4J version this project uses. Arrays travel in ND4J's binary format
  * (shape, data type and data), so CPU and GPU backends read each other's arrays.
  *
+ * <p>It also ships Java records, which Kryo's own field serializer cannot build on Java 17.
+ *
  * <p>Set with {@code spark.kryo.registrator=dev.ncfspark.io.NdArrayKryoRegistrator}; Spark
  * accepts a comma-separated list, e.g. after RAPIDS' {@code GpuKryoRegistrator}.
  */
@@ -23,6 +25,10 @@ public final class NdArrayKryoRegistrator implements KryoRegistrator {
   public void registerClasses(Kryo kryo) {
     // every INDArray implementation (CPU NDArray, CUDA JCublasNDArray, ...) is a subclass
     kryo.addDefaultSerializer(INDArray.class, new NdArraySerializer());
+    // Java records (distributed training's draws, round updates and syncs): Kryo 4's field
+    // serializer reads fields by Unsafe offsets, which Java 16+ refuses for records ("can't get
+    // field offset on a record class"); Java serialization builds them through their constructor
+    kryo.addDefaultSerializer(Record.class, new com.esotericsoftware.kryo.serializers.JavaSerializer());
   }
 
   /** One array as its length-prefixed ND4J binary form; views are copied to their own buffer first. */
