@@ -4,7 +4,6 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.pmod;
 import static org.apache.spark.sql.functions.pow;
-import static org.apache.spark.sql.functions.when;
 import static org.apache.spark.sql.functions.xxhash64;
 
 import dev.ncfspark.config.ExperimentConfigLoader;
@@ -101,7 +100,7 @@ public final class TrainBenchmark {
     Map<String, Object> r = new LinkedHashMap<>();
     r.put("factors", factor);
     r.put("batch", batch);
-    ComputationGraph graph = NcfGraphs.create("neumf", cfg, USERS, ITEMS, 1);
+    ComputationGraph graph = NcfGraphs.create(dev.ncfspark.models.ModelDefinition.NEUMF, cfg, USERS, ITEMS, 1);
     r.put("parameters", graph.numParams());
     r.put("dense_flops_per_example", denseFlopsPerExample(cfg));
     // the configured (default) embedding Adam, then the other one
@@ -137,54 +136,61 @@ public final class TrainBenchmark {
     return r;
   }
 
-  static final long DISTRIBUTED_EXAMPLES = 8_000_000;
+  /** Training positives of the distributed section: with 4 negatives each, an epoch of about 8 M examples. */
+  static final long DISTRIBUTED_POSITIVES = 1_600_000;
+  static final int DISTRIBUTED_NEGATIVES = 4;
   static final int DISTRIBUTED_BATCH = 16_384;
   static final List<Integer> MERGE_EVERY = List.of(5, 20, 0);
 
   /**
-   * One epoch of {@link #DISTRIBUTED_EXAMPLES} examples at ML-20M size (factors 8, batch 16,384,
-   * the ML-20M recipe) on the single-JVM engine, then {@code training-master = distributed} with 1
-   * and 2 workers for each merge frequency: the scaling of 2 workers against 1, and where a
-   * distributed epoch's time goes (split, workers' rounds, the driver's merges and broadcasts).
+   * One epoch at ML-20M size (about 8 M examples drawn from {@link #DISTRIBUTED_POSITIVES}
+   * positives, factors 8, batch 16,384, the ML-20M recipe) on the single-JVM engine, then {@code
+   * training-master = distributed} with 1 and 2 workers for each merge frequency, every worker
+   * drawing its own users' examples (the job's default): the scaling of 2 workers against 1, and
+   * where a distributed epoch's time goes (split, workers' rounds, the driver's merges and
+   * broadcasts).
    */
   static List<Map<String, Object>> distributed(int threads) {
     SparkSession spark = SparkSession.builder().appName("ncf-spark bench-train").getOrCreate();
-    Dataset<Row> examples = spark.range(0, DISTRIBUTED_EXAMPLES, 1, 8).select(
+    // skewed items (a squared uniform), as in MovieLens; duplicate pairs dropped
+    Dataset<Row> positives = spark.range(0, DISTRIBUTED_POSITIVES, 1, 8).select(
         pmod(xxhash64(col("id"), lit(1L)), lit(USERS)).cast("int").as("user_idx"),
-        pow(pmod(xxhash64(col("id"), lit(2L)), lit(1_000_000L)).divide(1e6), 2).multiply(ITEMS).cast("int").as("item_idx"),
-        when(pmod(col("id"), lit(5)).equalTo(0), 1f).otherwise(0f).as("label")).cache();
-    examples.count();
+        pow(pmod(xxhash64(col("id"), lit(2L)), lit(1_000_000L)).divide(1e6), 2).multiply(ITEMS).cast("int").as("item_idx"))
+        .dropDuplicates("user_idx", "item_idx").cache();
+    long examples = EpochBenchmark.drawnSize(positives, USERS, ITEMS, DISTRIBUTED_NEGATIVES, 1);
     List<Map<String, Object>> out = new ArrayList<>();
     try {
-      epoch(spark, examples, threads, "local", 1, 0); // warm-up (JIT, native allocations): not reported
-      out.add(epoch(spark, examples, threads, "local", 1, 0));
+      epoch(spark, positives, examples, threads, "local", 1, 0); // warm-up (JIT, native allocations): not reported
+      out.add(epoch(spark, positives, examples, threads, "local", 1, 0));
       for (int every : MERGE_EVERY) {
-        Map<String, Object> one = epoch(spark, examples, threads, "distributed", 1, every);
-        Map<String, Object> two = epoch(spark, examples, threads, "distributed", 2, every);
+        Map<String, Object> one = epoch(spark, positives, examples, threads, "distributed", 1, every);
+        Map<String, Object> two = epoch(spark, positives, examples, threads, "distributed", 2, every);
         two.put("vs_one_worker", (double) two.get("samples_per_s") / (double) one.get("samples_per_s"));
         out.add(one);
         out.add(two);
       }
     } finally {
-      examples.unpersist();
+      positives.unpersist();
     }
     double local = (double) out.get(0).get("samples_per_s");
     out.forEach(m -> m.put("vs_local", (double) m.get("samples_per_s") / local));
     return out;
   }
 
-  private static Map<String, Object> epoch(SparkSession spark, Dataset<Row> examples, int threads, String master, int workers, int every) {
+  private static Map<String, Object> epoch(SparkSession spark, Dataset<Row> positives, long examples, int threads, String master,
+      int workers, int every) {
     NcfConfig cfg = ExperimentConfigLoader.load(Optional.empty(), List.of("models.ncf.factors=8", "models.ncf.batch-size=" + DISTRIBUTED_BATCH,
         "models.ncf.spark.omp-threads=" + threads, "models.ncf.spark.training-master=" + master, "models.ncf.spark.workers=" + workers,
         "models.ncf.spark.merge-every-batches=" + every)).models().ncf();
-    EpochBenchmark.Result t = EpochBenchmark.time(spark, cfg, examples, USERS, ITEMS, 1);
+    EpochBenchmark.Result t = EpochBenchmark.timeDrawn(spark, cfg, positives, USERS, ITEMS, DISTRIBUTED_NEGATIVES, 1);
     Map<String, Object> r = new LinkedHashMap<>();
     r.put("training_master", master);
     r.put("workers", workers);
     r.put("merge_every_batches", every);
     r.put("rounds", t.rounds());
     r.put("epoch_seconds", t.seconds());
-    r.put("samples_per_s", DISTRIBUTED_EXAMPLES / t.seconds());
+    r.put("examples", examples);
+    r.put("samples_per_s", examples / t.seconds());
     r.put("split_seconds", t.split());
     r.put("workers_seconds", t.train());
     r.put("merge_seconds", t.merge());
@@ -329,11 +335,14 @@ public final class TrainBenchmark {
     }
     Object distributed = r.get("distributed");
     if (distributed != null) {
+      Object examples = ((Map<?, ?>) ((List<?>) distributed).get(0)).get("examples");
       md.append(String.format(Locale.ROOT, "%n## Distributed training (`training-master = distributed`)%n%nOne epoch of %,d examples at ML-20M"
-          + " size (factors 8, batch %,d), %s native thread(s) a worker, local[2]: the single-JVM engine (`local`, examples in memory)"
-          + " against 1 and 2 workers per merge frequency (0 = once per epoch). A distributed epoch = split of the examples among the"
-          + " workers + the rounds' Spark jobs (workers training) + the driver's merges and broadcasts.%n%n", DISTRIBUTED_EXAMPLES,
-          DISTRIBUTED_BATCH, r.get("threads")));
+          + " size (%,d positives with %d uniform negatives each, drawn as the job draws them; factors 8, batch %,d), %s native"
+          + " thread(s) a worker, local[2]: the single-JVM engine (`local`, drawing in the driver) against 1 and 2 workers, each"
+          + " drawing its own users' examples, per merge frequency (0 = once per epoch). A distributed epoch = its split (the draws'"
+          + " broadcast, the workers' draws) + the rounds' Spark jobs (workers training) + the driver's merges and broadcasts.%n%n",
+          ((Number) examples).longValue(), examples == null ? 0 : ((Number) examples).longValue() / (DISTRIBUTED_NEGATIVES + 1),
+          DISTRIBUTED_NEGATIVES, DISTRIBUTED_BATCH, r.get("threads")));
       md.append("| master | workers | merge every | rounds | epoch s | samples/s | vs 1 worker | vs local | split s | workers s | merges s | merge s a round | merge share |\n");
       md.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
       for (Object o : (List<?>) distributed) {

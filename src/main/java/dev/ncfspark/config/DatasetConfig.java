@@ -15,6 +15,11 @@ public record DatasetConfig(
     SyntheticConfig synthetic,
     GenericConfig generic) {
 
+  /** Whether interactions carry explicit rating values (a generic table without a rating column has only 1.0). */
+  public boolean hasRatings() {
+    return format != Format.GENERIC || !generic.ratingColumn().isBlank();
+  }
+
   /** How the raw data is laid out. */
   public enum Format { MOVIELENS, GENERIC, SYNTHETIC }
 

@@ -2,18 +2,15 @@ package dev.ncfspark.config;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
+import dev.ncfspark.models.ModelDefinition;
+import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 
 /**
  * Which models the run trains and evaluates, and their hyper-parameters: the baselines (fitted by
  * the evaluate stage) and the NCF models (trained by the train stage).
  */
-public record ModelsConfig(List<String> enabled, Als als, AlsExplicit alsExplicit, NcfConfig ncf) {
-  /** Ranking models (scored by the ranking protocols). */
-  public static final Set<String> RANKING = Set.of("most-pop", "random", "als", "gmf", "mlp", "neumf");
-  /** Rating models (RMSE/MAE). */
-  public static final Set<String> RATING = Set.of("als-explicit", "global-mean", "majority-rating", "random-rating", "frequency-random-rating");
+public record ModelsConfig(List<ModelDefinition> enabled, Als als, AlsExplicit alsExplicit, NcfConfig ncf) {
 
   /** Implicit ALS: single values and optional grid lists (searched on validation). */
   public record Als(int rank, double regParam, double alpha, int maxIter, List<Integer> gridRank, List<Double> gridRegParam, List<Double> gridAlpha) {}
@@ -21,17 +18,29 @@ public record ModelsConfig(List<String> enabled, Als als, AlsExplicit alsExplici
   /** Explicit ALS for rating prediction. */
   public record AlsExplicit(int rank, double regParam, int maxIter) {}
 
-  /** The enabled NCF models, in training order. */
-  public List<String> enabledNcf() {
-    return NcfConfig.MODELS.stream().filter(enabled::contains).toList();
+  /**
+   * The enabled models the train stage trains, in training order (the order of {@link
+   * ModelDefinition}: NeuMF after GMF and MLP, whose weights can pre-train it).
+   */
+  public List<ModelDefinition> enabledTrainedByTrainStage() {
+    return java.util.Arrays.stream(ModelDefinition.values()).filter(m -> m.trainedByTrainStage() && enabled.contains(m)).toList();
+  }
+
+  /** Whether the model called {@code name} is enabled. */
+  public boolean isEnabled(String name) {
+    return ModelDefinition.byName(name).map(enabled::contains).orElse(false);
   }
 
   static ModelsConfig from(Config c) {
-    List<String> enabled = c.getStringList("enabled");
-    for (String m : enabled) {
-      if (!RANKING.contains(m) && !RATING.contains(m)) {
-        throw new ConfigException.BadValue(c.origin(), "enabled", "unknown model '" + m + "': expected any of " + RANKING + " or " + RATING);
+    List<ModelDefinition> enabled = new ArrayList<>();
+    for (String m : c.getStringList("enabled")) {
+      ModelDefinition model = ModelDefinition.byName(m).orElseThrow(() -> new ConfigException.BadValue(c.origin(), "enabled",
+          "unknown model '" + m + "': expected any of " + ModelDefinition.names(ModelDefinition.Task.RANKING) + " (ranking) or "
+              + ModelDefinition.names(ModelDefinition.Task.RATING_PREDICTION) + " (rating prediction)"));
+      if (enabled.contains(model)) {
+        throw new ConfigException.BadValue(c.origin(), "enabled", "model '" + m + "' is listed twice");
       }
+      enabled.add(model);
     }
     Config a = c.getConfig("als");
     Als als = new Als(ConfigValues.intAtLeast(a, "rank", 1), ConfigValues.doubleIn(a, "reg-param", 0, 1e6),

@@ -88,9 +88,6 @@ public record NcfConfig(int gmfEmbedding, int mlpEmbedding, List<Integer> mlpLay
   /** The sparse engine's embedding kernels: AUTO = CPU on ND4J's CPU backend, OPS elsewhere (CUDA). */
   public enum Kernels { AUTO, CPU, OPS }
 
-  /** The NCF models this config trains, in training order (NeuMF last: it may reuse GMF and MLP). */
-  public static final List<String> MODELS = List.of("gmf", "mlp", "neumf");
-
   /** Architecture presets. */
   public enum Preset {
     /** The paper's: GMF embedding = factors, MLP tower [4f, 2f, f] on 2f-sized embeddings. */

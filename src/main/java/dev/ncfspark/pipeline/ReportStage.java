@@ -37,7 +37,7 @@ final class ReportStage extends PipelineStage {
     List<MetricValue> metrics = new ArrayList<>();
     for (Object o : Json.readList(ctx.run().readText(EvaluateStage.METRICS_JSON).orElseThrow())) {
       Map<String, Object> m = (Map<String, Object>) o;
-      metrics.add(new MetricValue((String) m.get("model"), label((String) m.get("protocol"), (String) m.get("metric")),
+      metrics.add(new MetricValue((String) m.get("model"), MetricValue.Protocol.of((String) m.get(EvaluateStage.PROTOCOL)), (String) m.get("metric"),
           m.get("cutoff") == null ? null : ((Number) m.get("cutoff")).intValue(), number(m.get("value"))));
     }
     List<StageSummary> stages = new ArrayList<>();
@@ -124,11 +124,6 @@ final class ReportStage extends PipelineStage {
             ? "; full ranking over unseen items for " + (fullUsers == null ? "?" : fullUsers)
                 + (sample > 0 ? " test users (a seeded sample of at most " + sample + ")" : " test users (all)")
             : "");
-  }
-
-  /** Report column names: sampled metrics as they are, full-ranking ones marked. */
-  static String label(String protocol, String metric) {
-    return EvaluateStage.FULL.equals(protocol) ? metric + " (full)" : metric;
   }
 
   private static double number(Object o) {

@@ -12,6 +12,7 @@ import dev.ncfspark.data.negatives.TrainNegativeSampler;
 import dev.ncfspark.evaluation.PerUserMetrics;
 import dev.ncfspark.evaluation.SampledRankingEvaluator;
 import dev.ncfspark.io.Json;
+import dev.ncfspark.models.ModelDefinition;
 import dev.ncfspark.models.ncf.EmbeddingTables;
 import dev.ncfspark.models.ncf.EpochExamples;
 import dev.ncfspark.models.ncf.InMemoryEpochExamples;
@@ -51,19 +52,19 @@ final class TrainStage extends PipelineStage {
 
   @Override
   String fingerprintExtras(dev.ncfspark.config.ExperimentConfig config) {
-    return "\nmodels=" + config.models().enabledNcf();
+    return "\nmodels=" + config.models().enabledTrainedByTrainStage();
   }
 
-  static String modelPath(String model) {
-    return NAME + "/" + model + "/model.zip";
+  static String modelPath(ModelDefinition model) {
+    return NAME + "/" + model.configName() + "/model.zip";
   }
 
   @Override
   StageStats run(StageContext ctx) {
     ModelsConfig models = ctx.config().models();
-    List<String> enabled = models.enabledNcf();
+    List<ModelDefinition> enabled = models.enabledTrainedByTrainStage();
     Map<String, Object> details = new LinkedHashMap<>();
-    details.put("models", enabled);
+    details.put("models", enabled.stream().map(ModelDefinition::configName).toList());
     if (enabled.isEmpty()) {
       ctx.run().writeText(CURVES, "[]");
       return new StageStats(0, 0, 0, 0, details);
@@ -99,24 +100,25 @@ final class TrainStage extends PipelineStage {
     SparkNcfTrainer trainer = new SparkNcfTrainer(ctx.spark(), cfg, ctx.seed(), ctx.run().path(checkpointRoot + "/_export"));
     cfg = trainer.config(); // the training master resolved (auto: local or distributed)
     List<Map<String, Object>> curves = new ArrayList<>();
-    Map<String, ComputationGraph> trained = new LinkedHashMap<>();
+    Map<ModelDefinition, ComputationGraph> trained = new java.util.EnumMap<>(ModelDefinition.class);
     Map<String, Object> perModel = new LinkedHashMap<>();
     try {
-      for (String model : enabled) {
+      for (ModelDefinition model : enabled) {
         ComputationGraph net = NcfGraphs.create(model, cfg, numUsers, numItems, ctx.seed());
-        boolean pretrained = model.equals("neumf") && cfg.pretrain() && trained.containsKey("gmf") && trained.containsKey("mlp");
+        boolean pretrained = model == ModelDefinition.NEUMF && cfg.pretrain() && trained.containsKey(ModelDefinition.GMF)
+            && trained.containsKey(ModelDefinition.MLP);
         if (pretrained) {
-          NcfPretraining.initialise(net, trained.get("gmf"), trained.get("mlp"), cfg.pretrainAlpha());
+          NcfPretraining.initialise(net, trained.get(ModelDefinition.GMF), trained.get(ModelDefinition.MLP), cfg.pretrainAlpha());
         }
-        NcfCheckpoints checkpoints = new NcfCheckpoints(ctx.run(), checkpointRoot + "/" + model);
-        SparkNcfTrainer.Outcome outcome = trainer.train(new SparkNcfTrainer.Inputs(model, net, examples,
+        NcfCheckpoints checkpoints = new NcfCheckpoints(ctx.run(), checkpointRoot + "/" + model.configName());
+        SparkNcfTrainer.Outcome outcome = trainer.train(new SparkNcfTrainer.Inputs(model.configName(), net, examples,
             validation == null ? null : validation(validation, cfg.validationCutoff()), numUsers, numItems, checkpoints));
         trained.put(model, outcome.model());
         ctx.run().writeBytes(modelPath(model), NcfCheckpoints.bytes(outcome.model(), false));
         writeEmbeddings(ctx, model, outcome.model());
         for (SparkNcfTrainer.Epoch e : outcome.epochs()) {
           Map<String, Object> m = new LinkedHashMap<>();
-          m.put("model", model);
+          m.put("model", model.configName());
           m.putAll(e.toMap());
           curves.add(m);
         }
@@ -129,7 +131,7 @@ final class TrainStage extends PipelineStage {
         d.put("pretrained", pretrained);
         d.put("seconds", outcome.epochs().stream().mapToDouble(SparkNcfTrainer.Epoch::seconds).sum());
         d.put("epoch_seconds", outcome.epochs().stream().mapToDouble(SparkNcfTrainer.Epoch::epochSeconds).filter(x -> !Double.isNaN(x)).sum());
-        perModel.put(model, d);
+        perModel.put(model.configName(), d);
       }
       ctx.run().writeText(CURVES, Json.write(curves));
       ctx.run().delete(checkpointRoot);
@@ -162,12 +164,12 @@ final class TrainStage extends PipelineStage {
     };
   }
 
-  private static void writeEmbeddings(StageContext ctx, String model, ComputationGraph net) {
+  private static void writeEmbeddings(StageContext ctx, ModelDefinition model, ComputationGraph net) {
     Dataset<Row> users = ctx.read(IndexStage.USERS);
     Dataset<Row> items = ctx.read(IndexStage.ITEMS);
     ctx.write(EmbeddingTables.users(ctx.spark(), net).join(users, Columns.USER_IDX).orderBy(Columns.USER_IDX)
-        .select(Columns.USER_IDX, Columns.USER, "gmf", "mlp"), NAME + "/" + model + "/user_embeddings");
+        .select(Columns.USER_IDX, Columns.USER, "gmf", "mlp"), NAME + "/" + model.configName() + "/user_embeddings");
     ctx.write(EmbeddingTables.items(ctx.spark(), net).join(items, Columns.ITEM_IDX).orderBy(Columns.ITEM_IDX)
-        .select(Columns.ITEM_IDX, Columns.ITEM, "gmf", "mlp"), NAME + "/" + model + "/item_embeddings");
+        .select(Columns.ITEM_IDX, Columns.ITEM, "gmf", "mlp"), NAME + "/" + model.configName() + "/item_embeddings");
   }
 }

@@ -26,15 +26,20 @@ final class ReportContent {
     record Built(String title, List<Doc.Block> blocks, List<ChartSpec> charts) {
     }
 
-    /** A column of the metrics table. */
-    private record Column(String metric, Integer cutoff) {
+    /** A column of a metrics table: a metric at a cutoff, by one protocol. */
+    private record Column(MetricValue.Protocol protocol, String metric, Integer cutoff) {
+        /** The metric as the report names it: full-ranking metrics marked, so that charts and headers tell them apart. */
+        String shownMetric() {
+            return metric + protocol.suffix();
+        }
+
         String label() {
-            return Formats.label(metric, cutoff);
+            return Formats.label(shownMetric(), cutoff);
         }
     }
 
     private static final Comparator<Column> COLUMN_ORDER = Comparator
-            .comparing(Column::metric, Formats.METRIC_ORDER)
+            .comparing(Column::shownMetric, Formats.METRIC_ORDER)
             .thenComparing(Column::cutoff, Formats.CUTOFF_ORDER);
 
     private final ReportInput in;
@@ -70,11 +75,11 @@ final class ReportContent {
         Map<Column, Map<String, Double>> byColumn = new TreeMap<>(COLUMN_ORDER);
         for (MetricValue m : in.metrics()) {
             Map<String, Double> models = byColumn.computeIfAbsent(
-                    new Column(m.metric(), m.cutoff()), k -> new TreeMap<>(Formats.NAME_ORDER));
+                    new Column(m.protocol(), m.metric(), m.cutoff()), k -> new TreeMap<>(Formats.NAME_ORDER));
             Double previous = models.putIfAbsent(m.model(), m.value());
             if (previous != null && Double.compare(previous, m.value()) != 0) {
                 throw new IllegalArgumentException("two different values for " + m.model() + " "
-                        + Formats.label(m.metric(), m.cutoff()) + ": " + previous + " and " + m.value());
+                        + Formats.label(m.metric() + m.protocol().suffix(), m.cutoff()) + ": " + previous + " and " + m.value());
             }
         }
         return byColumn;
@@ -87,29 +92,14 @@ final class ReportContent {
             return;
         }
         // one table per protocol, each with only the models that have values in it
-        Map<String, Map<Column, Map<String, Double>>> groups = new LinkedHashMap<>();
-        for (String group : List.of("Sampled ranking", "Full ranking", "Rating prediction", "Other")) {
-            groups.put(group, new LinkedHashMap<>());
-        }
-        byColumn.forEach((column, values) -> groups.get(group(column.metric())).put(column, values));
-        groups.values().removeIf(Map::isEmpty);
-        for (Map.Entry<String, Map<Column, Map<String, Double>>> g : groups.entrySet()) {
+        Map<MetricValue.Protocol, Map<Column, Map<String, Double>>> groups = new java.util.EnumMap<>(MetricValue.Protocol.class);
+        byColumn.forEach((column, values) -> groups.computeIfAbsent(column.protocol(), p -> new LinkedHashMap<>()).put(column, values));
+        for (Map.Entry<MetricValue.Protocol, Map<Column, Map<String, Double>>> g : groups.entrySet()) {
             if (groups.size() > 1) {
-                blocks.add(new Doc.Heading(3, g.getKey()));
+                blocks.add(new Doc.Heading(3, g.getKey().title()));
             }
             metricsGroupTable(g.getValue());
         }
-    }
-
-    /** The table group of a metric column: full-ranking labels end in "(full)", RMSE/MAE are rating errors. */
-    static String group(String metric) {
-        if (metric.endsWith("(full)")) {
-            return "Full ranking";
-        }
-        if (Formats.lowerIsBetter(metric)) {
-            return "Rating prediction";
-        }
-        return metric.startsWith("HR") || metric.startsWith("NDCG") || metric.startsWith("MRR") ? "Sampled ranking" : "Other";
     }
 
     private void metricsGroupTable(Map<Column, Map<String, Double>> byColumn) {
@@ -122,7 +112,7 @@ final class ReportContent {
         for (Map.Entry<Column, Map<String, Double>> e : byColumn.entrySet()) {
             Column column = e.getKey();
             headers.add(column.cutoff() == null ? new Doc.Header(column.label(), true)
-                    : new Doc.Header(column.label(), true, column.metric(), "@" + column.cutoff()));
+                    : new Doc.Header(column.label(), true, column.shownMetric(), "@" + column.cutoff()));
             best.put(e.getKey(), Formats.descriptive(column.metric()) ? null
                     : best(e.getValue().values(), Formats.lowerIsBetter(column.metric())));
         }
@@ -171,7 +161,7 @@ final class ReportContent {
             }
             models.forEach((model, value) -> {
                 if (Double.isFinite(value)) {
-                    byMetric.computeIfAbsent(column.metric(), k -> new TreeMap<>())
+                    byMetric.computeIfAbsent(column.shownMetric(), k -> new TreeMap<>())
                             .computeIfAbsent(column.cutoff(), k -> new TreeMap<>(Formats.NAME_ORDER))
                             .put(model, value);
                 }

@@ -68,7 +68,7 @@ class CatalogueTopKTest {
     SparkSession spark = SparkTestSession.get();
     NcfConfig cfg = ExperimentConfigLoader.load(Optional.empty(), List.of("models.ncf.factors=8")).models().ncf();
     // tables of USERS - 1 users and ITEMS - 4 items: the last user and 4 items of the catalogue are cold
-    ComputationGraph graph = NcfGraphs.create("neumf", cfg, USERS - 1, ITEMS - 4, 5);
+    ComputationGraph graph = NcfGraphs.create(dev.ncfspark.models.ModelDefinition.NEUMF, cfg, USERS - 1, ITEMS - 4, 5);
     graph.params().addi(org.nd4j.linalg.factory.Nd4j.rand(org.nd4j.linalg.api.buffer.DataType.FLOAT, graph.params().shape())
         .subi(0.5).muli(0.4));
     try (NcfScorer scorer = NcfScorer.of(spark, graph, USERS - 1, ITEMS - 4, 7, 1)) {

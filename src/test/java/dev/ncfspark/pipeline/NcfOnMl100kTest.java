@@ -275,7 +275,7 @@ class NcfOnMl100kTest {
     /** The same with each epoch's examples from {@code examples}. */
     dev.ncfspark.models.ncf.SparkNcfTrainer.Inputs inputs(dev.ncfspark.config.NcfConfig ncf,
         dev.ncfspark.models.ncf.EpochExamples.Source examples, boolean validate) {
-      return new dev.ncfspark.models.ncf.SparkNcfTrainer.Inputs("neumf", dev.ncfspark.models.ncf.NcfGraphs.create("neumf", ncf, 943, 1682, 1),
+      return new dev.ncfspark.models.ncf.SparkNcfTrainer.Inputs("neumf", dev.ncfspark.models.ncf.NcfGraphs.create(dev.ncfspark.models.ModelDefinition.NEUMF, ncf, 943, 1682, 1),
           examples, validate ? TrainStage.validation(validation, ncf.validationCutoff()) : null, 943, 1682, checkpoints);
     }
 

@@ -112,6 +112,32 @@ class RunPipelineTest {
     assertTrue(report.contains(shortTest + " test users have fewer than 999 items they never interacted with"), report);
   }
 
+  /**
+   * A generic table without a rating column (implicit clicks): the ranking models are evaluated,
+   * the rating-prediction models are skipped with the reason in the manifest, not scored on 1.0s.
+   */
+  @Test
+  void ratingModelsAreSkippedOnATableWithoutRatings() throws Exception {
+    StringBuilder csv = new StringBuilder("user,item,timestamp\n");
+    java.util.SplittableRandom random = new java.util.SplittableRandom(3);
+    for (int u = 1; u <= 60; u++) {
+      for (int n = 0; n < 12; n++) {
+        csv.append(u).append(',').append(1 + random.nextInt(40)).append(',').append(1_000_000 + u * 100 + n).append('\n');
+      }
+    }
+    Path clicks = Files.writeString(out.resolve("clicks.csv"), csv);
+    ExperimentConfig cfg = ExperimentConfigLoader.load(Optional.empty(), List.of("dataset.format=generic",
+        "dataset.generic.path=" + clicks.toAbsolutePath(), "dataset.generic.columns.rating=\"\"", "run.output=" + out.resolve("runs"),
+        "run.id=clicks", "models.enabled=[most-pop, global-mean, als-explicit]", "evaluation.full-ranking.enabled=false",
+        "negatives.eval.count=20"));
+    RunPipeline.Outcome o = new RunPipeline(SparkTestSession.get(), cfg).run(Set.of(), false);
+    Map<String, Object> evaluated = o.stats().get("evaluate").details();
+    assertEquals(List.of("most-pop"), evaluated.get("models"));
+    assertEquals(Set.of("global-mean", "als-explicit"), ((Map<?, ?>) evaluated.get("skipped_models")).keySet());
+    String metrics = Files.readString(Path.of(o.runPath().replace("file:", "")).resolve("metrics.json"));
+    assertTrue(metrics.contains("most-pop") && !metrics.contains("RMSE"), metrics);
+  }
+
   @Test
   void aStageAloneNeedsItsUpstream() {
     SparkSession spark = SparkTestSession.get();

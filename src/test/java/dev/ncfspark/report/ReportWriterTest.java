@@ -48,15 +48,15 @@ class ReportWriterTest {
     @Test
     void bestValueOfEachColumnIsBoldHigherIsBetterExceptErrorsAndTiesAreAllBold() throws IOException {
         List<MetricValue> m = List.of(
-                new MetricValue("A", "HR", 10, 0.5), new MetricValue("B", "HR", 10, 0.7),
-                new MetricValue("C", "HR", 10, 0.7),
+                new MetricValue("A", MetricValue.Protocol.SAMPLED, "HR", 10, 0.5), new MetricValue("B", MetricValue.Protocol.SAMPLED, "HR", 10, 0.7),
+                new MetricValue("C", MetricValue.Protocol.SAMPLED, "HR", 10, 0.7),
                 // 0.12341 and 0.12344 are both shown as 0.1234: a tie as the reader sees it
-                new MetricValue("A", "NDCG", 10, 0.12341), new MetricValue("B", "NDCG", 10, 0.12344),
-                new MetricValue("C", "NDCG", 10, 0.1),
-                new MetricValue("A", "RMSE", null, 0.80), new MetricValue("B", "RMSE", null, 0.90),
-                new MetricValue("C", "RMSE", null, 0.85),
-                new MetricValue("A", "MAE", null, 0.7), new MetricValue("B", "MAE", null, 0.6),
-                new MetricValue("C", "MAE", null, 0.6));
+                new MetricValue("A", MetricValue.Protocol.SAMPLED, "NDCG", 10, 0.12341), new MetricValue("B", MetricValue.Protocol.SAMPLED, "NDCG", 10, 0.12344),
+                new MetricValue("C", MetricValue.Protocol.SAMPLED, "NDCG", 10, 0.1),
+                new MetricValue("A", MetricValue.Protocol.RATING, "RMSE", null, 0.80), new MetricValue("B", MetricValue.Protocol.RATING, "RMSE", null, 0.90),
+                new MetricValue("C", MetricValue.Protocol.RATING, "RMSE", null, 0.85),
+                new MetricValue("A", MetricValue.Protocol.RATING, "MAE", null, 0.7), new MetricValue("B", MetricValue.Protocol.RATING, "MAE", null, 0.6),
+                new MetricValue("C", MetricValue.Protocol.RATING, "MAE", null, 0.6));
         Path html = ReportWriter.write(metricsOnly(m), dir);
         String md = read(dir.resolve("report.md"));
         // ranking and rating metrics are separate tables, each bolding its own best values
@@ -82,9 +82,9 @@ class ReportWriterTest {
     @Test
     void missingAndNonFiniteValuesAreNeverBest() throws IOException {
         List<MetricValue> m = List.of(
-                new MetricValue("A", "HR", 10, Double.NaN), new MetricValue("B", "HR", 10, 0.1),
-                new MetricValue("A", "RMSE_rating", null, Double.NEGATIVE_INFINITY),
-                new MetricValue("B", "RMSE_rating", null, 1.2), new MetricValue("C", "RMSE_rating", null, 0.9));
+                new MetricValue("A", MetricValue.Protocol.SAMPLED, "HR", 10, Double.NaN), new MetricValue("B", MetricValue.Protocol.SAMPLED, "HR", 10, 0.1),
+                new MetricValue("A", MetricValue.Protocol.RATING, "RMSE_rating", null, Double.NEGATIVE_INFINITY),
+                new MetricValue("B", MetricValue.Protocol.RATING, "RMSE_rating", null, 1.2), new MetricValue("C", MetricValue.Protocol.RATING, "RMSE_rating", null, 0.9));
         ReportWriter.write(metricsOnly(m), dir);
         String md = read(dir.resolve("report.md"));
         assertTrue(md.contains("| A | NaN |\n| B | **0.1000** |\n"), md);
@@ -95,7 +95,7 @@ class ReportWriterTest {
     void userTextIsHtmlEscapedAndMarkdownEscaped() throws IOException {
         String evil = "<b>&\"x\"|y";
         ReportInput in = new ReportInput("run<1>", "data|set", "split", "protocol",
-                List.of(new MetricValue(evil, "HR", 10, 0.5), new MetricValue("plain", "HR", 10, 0.4)),
+                List.of(new MetricValue(evil, MetricValue.Protocol.SAMPLED, "HR", 10, 0.5), new MetricValue("plain", MetricValue.Protocol.SAMPLED, "HR", 10, 0.4)),
                 List.of(new StageSummary("stage|<i>", 10, 2, 5, 1.0)), List.of(), List.of(),
                 Map.of(evil, 3.0), "{\"a\": \"</pre><script>alert(1)</script>\"}");
         String h = read(ReportWriter.write(in, dir));
@@ -243,9 +243,9 @@ class ReportWriterTest {
     @Test
     void raggedAndDegenerateChartDataStillRenders() throws IOException {
         // X lacks HR@10, Y lacks HR@1; Z has only NaN; curves: a single epoch, a NaN point, a flat line
-        List<MetricValue> m = List.of(new MetricValue("X", "HR", 1, 0.1), new MetricValue("X", "HR", 20, 0.5),
-                new MetricValue("Y", "HR", 10, 0.3), new MetricValue("Y", "HR", 20, 0.6),
-                new MetricValue("Z", "HR", 10, Double.NaN), new MetricValue("Z", "HR", 20, Double.NaN));
+        List<MetricValue> m = List.of(new MetricValue("X", MetricValue.Protocol.SAMPLED, "HR", 1, 0.1), new MetricValue("X", MetricValue.Protocol.SAMPLED, "HR", 20, 0.5),
+                new MetricValue("Y", MetricValue.Protocol.SAMPLED, "HR", 10, 0.3), new MetricValue("Y", MetricValue.Protocol.SAMPLED, "HR", 20, 0.6),
+                new MetricValue("Z", MetricValue.Protocol.SAMPLED, "HR", 10, Double.NaN), new MetricValue("Z", MetricValue.Protocol.SAMPLED, "HR", 20, Double.NaN));
         List<CurvePoint> curves = List.of(new CurvePoint("X", 1, "loss", 0.7), new CurvePoint("Y", 1, "loss", 0.6),
                 new CurvePoint("Y", 2, "loss", Double.NaN), new CurvePoint("Y", 3, "loss", 0.5),
                 new CurvePoint("X", 1, "flat", 0.5), new CurvePoint("X", 2, "flat", 0.5),
@@ -262,9 +262,23 @@ class ReportWriterTest {
         assertEquals(ChartSpec.WIDTH, ImageIO.read(dir.resolve("plots/cutoff-01-hr.png").toFile()).getWidth());
     }
 
+    /** The same metric by two protocols is two columns in two tables, told apart by the protocol field, not by its name. */
+    @Test
+    void theProtocolOfAMetricChoosesItsTable() throws IOException {
+        List<MetricValue> m = List.of(
+                new MetricValue("A", MetricValue.Protocol.SAMPLED, "NDCG", 10, 0.40), new MetricValue("B", MetricValue.Protocol.SAMPLED, "NDCG", 10, 0.30),
+                new MetricValue("A", MetricValue.Protocol.FULL, "NDCG", 10, 0.05), new MetricValue("B", MetricValue.Protocol.FULL, "NDCG", 10, 0.07));
+        ReportWriter.write(metricsOnly(m), dir);
+        String md = read(dir.resolve("report.md"));
+        assertTrue(md.contains("### Sampled ranking\n\n| Model | NDCG@10 |\n| :--- | ---: |\n| A | **0.4000** |\n| B | 0.3000 |\n"), md);
+        assertTrue(md.contains("### Full ranking\n\n| Model | NDCG (full)@10 |\n| :--- | ---: |\n| A | 0.0500 |\n| B | **0.0700** |\n"), md);
+        assertEquals(MetricValue.Protocol.FULL, MetricValue.Protocol.of("full"));
+        assertThrows(IllegalArgumentException.class, () -> MetricValue.Protocol.of("(full)"));
+    }
+
     @Test
     void conflictingDuplicatesAreRejected() {
-        ReportInput in = metricsOnly(List.of(new MetricValue("A", "HR", 10, 0.5), new MetricValue("A", "HR", 10, 0.6)));
+        ReportInput in = metricsOnly(List.of(new MetricValue("A", MetricValue.Protocol.SAMPLED, "HR", 10, 0.5), new MetricValue("A", MetricValue.Protocol.SAMPLED, "HR", 10, 0.6)));
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ReportWriter.write(in, dir));
         assertTrue(e.getMessage().contains("A HR@10"), e.getMessage());
     }

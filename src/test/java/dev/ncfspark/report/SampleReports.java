@@ -39,17 +39,17 @@ final class SampleReports {
         double[] ndcgBase = {0.26, 0.41, 0.44, 0.47};
         for (int i = 0; i < models.length; i++) {
             for (int k = 0; k < cutoffs.length; k++) {
-                m.add(new MetricValue(models[i], "HR", cutoffs[k], hrBase[k] * strength[i]));
-                m.add(new MetricValue(models[i], "NDCG", cutoffs[k], ndcgBase[k] * strength[i]));
+                m.add(new MetricValue(models[i], MetricValue.Protocol.SAMPLED, "HR", cutoffs[k], hrBase[k] * strength[i]));
+                m.add(new MetricValue(models[i], MetricValue.Protocol.SAMPLED, "NDCG", cutoffs[k], ndcgBase[k] * strength[i]));
             }
-            m.add(new MetricValue(models[i], "MRR", 10, 0.36 * strength[i]));
-            m.add(new MetricValue(models[i], "Precision", 10, 0.07 * strength[i]));
-            m.add(new MetricValue(models[i], "Recall", 10, 0.70 * strength[i]));
-            m.add(new MetricValue(models[i], "MAP", 10, 0.36 * strength[i]));
-            m.add(new MetricValue(models[i], "coverage", 10, i == 3 ? 0.0121 : 0.35 + 0.05 * i));
+            m.add(new MetricValue(models[i], MetricValue.Protocol.SAMPLED, "MRR", 10, 0.36 * strength[i]));
+            m.add(new MetricValue(models[i], MetricValue.Protocol.FULL, "Precision", 10, 0.07 * strength[i]));
+            m.add(new MetricValue(models[i], MetricValue.Protocol.FULL, "Recall", 10, 0.70 * strength[i]));
+            m.add(new MetricValue(models[i], MetricValue.Protocol.FULL, "MAP", 10, 0.36 * strength[i]));
+            m.add(new MetricValue(models[i], MetricValue.Protocol.FULL, "coverage", 10, i == 3 ? 0.0121 : 0.35 + 0.05 * i));
         }
-        m.add(new MetricValue("ALS", "RMSE", null, 0.8612));
-        m.add(new MetricValue("ItemPop", "RMSE", null, 0.9785));
+        m.add(new MetricValue("ALS", MetricValue.Protocol.RATING, "RMSE", null, 0.8612));
+        m.add(new MetricValue("ItemPop", MetricValue.Protocol.RATING, "RMSE", null, 0.9785));
         return m;
     }
 

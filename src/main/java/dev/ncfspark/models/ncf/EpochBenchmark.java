@@ -27,9 +27,34 @@ public final class EpochBenchmark {
 
   /** NeuMF of {@code cfg} on users x items, one epoch of {@code examples} (user_idx, item_idx, label). */
   public static Result time(SparkSession spark, NcfConfig cfg, Dataset<Row> examples, int users, int items, long seed) {
-    NcfEngine engine = NcfEngines.create(spark, cfg, seed, "target/bench-train-export", NcfGraphs.create("neumf", cfg, users, items, seed));
     EpochExamples epoch = cfg.spark().trainingMaster() == NcfConfig.TrainingMaster.DISTRIBUTED ? SparkEpochExamples.of(examples, seed)
         : inMemory(examples);
+    return time(spark, cfg, epoch, users, items, seed);
+  }
+
+  /**
+   * NeuMF of {@code cfg}, one epoch drawn from training {@code positives} (user_idx, item_idx)
+   * with {@code perPositive} uniform negatives each, as the job draws it ({@code epoch-examples =
+   * in-memory}): the single JVM from its memory, distributed workers each their own users' share.
+   * The positives are collected before the clock starts; the draws' broadcast is in the epoch.
+   */
+  public static Result timeDrawn(SparkSession spark, NcfConfig cfg, Dataset<Row> positives, int users, int items, int perPositive,
+      long seed) {
+    try (EpochExamples.Source source = InMemoryEpochExamples.source(positives, positives, users, items, perPositive, 0.0, seed)) {
+      return time(spark, cfg, source.epoch(0), users, items, seed);
+    }
+  }
+
+  /** Examples of one drawn epoch of {@code positives}: what {@link #timeDrawn} trains on. */
+  public static long drawnSize(Dataset<Row> positives, int users, int items, int perPositive, long seed) {
+    try (EpochExamples.Source source = InMemoryEpochExamples.source(positives, positives, users, items, perPositive, 0.0, seed)) {
+      return source.epoch(0).size();
+    }
+  }
+
+  private static Result time(SparkSession spark, NcfConfig cfg, EpochExamples epoch, int users, int items, long seed) {
+    NcfEngine engine = NcfEngines.create(spark, cfg, seed, "target/bench-train-export",
+        NcfGraphs.create(dev.ncfspark.models.ModelDefinition.NEUMF, cfg, users, items, seed));
     long t0 = System.nanoTime();
     engine.fitEpoch(epoch, new TrainingProgress("bench-train", 0, 1));
     double seconds = (System.nanoTime() - t0) / 1e9;

@@ -1,6 +1,7 @@
 package dev.ncfspark.models.ncf;
 
 import dev.ncfspark.config.NcfConfig;
+import dev.ncfspark.models.ModelDefinition;
 import java.util.List;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
@@ -49,19 +50,19 @@ public final class NcfGraphs {
     return "mlp_" + (i + 1);
   }
 
-  /** A new, initialised graph of {@code model} (gmf, mlp or neumf) for the given catalogue sizes. */
-  public static ComputationGraph create(String model, NcfConfig cfg, int numUsers, int numItems, long seed) {
+  /** A new, initialised graph of {@code model} (GMF, MLP or NeuMF) for the given catalogue sizes. */
+  public static ComputationGraph create(ModelDefinition model, NcfConfig cfg, int numUsers, int numItems, long seed) {
     ComputationGraph net = new ComputationGraph(configuration(model, cfg, numUsers, numItems, seed));
     net.init();
     return net;
   }
 
-  static ComputationGraphConfiguration configuration(String model, NcfConfig cfg, int numUsers, int numItems, long seed) {
-    boolean gmf = model.equals("gmf") || model.equals("neumf");
-    boolean mlp = model.equals("mlp") || model.equals("neumf");
-    if (!gmf && !mlp) {
-      throw new IllegalArgumentException("not an NCF model: " + model + " (expected one of " + NcfConfig.MODELS + ")");
+  static ComputationGraphConfiguration configuration(ModelDefinition model, NcfConfig cfg, int numUsers, int numItems, long seed) {
+    if (model != ModelDefinition.GMF && model != ModelDefinition.MLP && model != ModelDefinition.NEUMF) {
+      throw new IllegalArgumentException("not an NCF model: " + model + " (expected gmf, mlp or neumf)");
     }
+    boolean gmf = model != ModelDefinition.MLP;
+    boolean mlp = model != ModelDefinition.GMF;
     NeuralNetConfiguration.Builder base = new NeuralNetConfiguration.Builder()
         .seed(seed)
         .updater(new Adam(cfg.learningRate(), cfg.adamBeta1(), cfg.adamBeta2(), Adam.DEFAULT_ADAM_EPSILON))

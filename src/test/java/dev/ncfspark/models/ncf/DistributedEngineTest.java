@@ -165,7 +165,7 @@ class DistributedEngineTest {
         "models.ncf.spark.training-master=distributed", "models.ncf.spark.workers=2", "models.ncf.spark.merge-every-batches=3",
         "models.ncf.learning-rate=0.01")).models().ncf();
     DistributedEngine engine = (DistributedEngine) NcfEngines.create(spark, cfg, 11, "target/test-distributed-export",
-        NcfGraphs.create("neumf", cfg, USERS, ITEMS, 11));
+        NcfGraphs.create(dev.ncfspark.models.ModelDefinition.NEUMF, cfg, USERS, ITEMS, 11));
     if (engineOut != null) {
       engineOut[0] = engine;
     }

@@ -43,15 +43,15 @@ class NcfGraphsTest {
     long mlpTower = 32L * 32 + 32 + 32L * 16 + 16 + 16L * 8 + 8;
     long mlp = (long) (users + items) * 16 + mlpTower + 8 + 1;
     long neumf = (long) (users + items) * (8 + 16) + mlpTower + 16 + 1;
-    assertEquals(gmf, NcfGraphs.create("gmf", cfg, users, items, 1).numParams());
-    assertEquals(mlp, NcfGraphs.create("mlp", cfg, users, items, 1).numParams());
-    assertEquals(neumf, NcfGraphs.create("neumf", cfg, users, items, 1).numParams());
-    assertThrows(IllegalArgumentException.class, () -> NcfGraphs.create("als", cfg, users, items, 1));
+    assertEquals(gmf, NcfGraphs.create(dev.ncfspark.models.ModelDefinition.GMF, cfg, users, items, 1).numParams());
+    assertEquals(mlp, NcfGraphs.create(dev.ncfspark.models.ModelDefinition.MLP, cfg, users, items, 1).numParams());
+    assertEquals(neumf, NcfGraphs.create(dev.ncfspark.models.ModelDefinition.NEUMF, cfg, users, items, 1).numParams());
+    assertThrows(IllegalArgumentException.class, () -> NcfGraphs.create(dev.ncfspark.models.ModelDefinition.ALS, cfg, users, items, 1));
   }
 
   @Test
   void embeddingsAreLinearLookupsAndTheOutputIsAProbability() {
-    ComputationGraph net = NcfGraphs.create("neumf", ncf(), 20, 10, 7);
+    ComputationGraph net = NcfGraphs.create(dev.ncfspark.models.ModelDefinition.NEUMF, ncf(), 20, 10, 7);
     EmbeddingLayer e = (EmbeddingLayer) net.getLayer(NcfGraphs.GMF_USER).conf().getLayer();
     assertTrue(e.getActivationFn() instanceof ActivationIdentity, "DL4J's default embedding activation is sigmoid");
     INDArray users = Nd4j.create(new float[] {0, 19, 5}, new long[] {3, 1}, 'c');
@@ -70,9 +70,9 @@ class NcfGraphsTest {
   @Test
   void neuMfPretrainingCopiesTowersAndMixesTheOutputLayers() {
     NcfConfig cfg = ncf();
-    ComputationGraph gmf = NcfGraphs.create("gmf", cfg, 12, 9, 1);
-    ComputationGraph mlp = NcfGraphs.create("mlp", cfg, 12, 9, 2);
-    ComputationGraph neumf = NcfGraphs.create("neumf", cfg, 12, 9, 3);
+    ComputationGraph gmf = NcfGraphs.create(dev.ncfspark.models.ModelDefinition.GMF, cfg, 12, 9, 1);
+    ComputationGraph mlp = NcfGraphs.create(dev.ncfspark.models.ModelDefinition.MLP, cfg, 12, 9, 2);
+    ComputationGraph neumf = NcfGraphs.create(dev.ncfspark.models.ModelDefinition.NEUMF, cfg, 12, 9, 3);
     NcfPretraining.initialise(neumf, gmf, mlp, 0.5);
     assertEquals(gmf.getParam("gmf_item_W"), neumf.getParam("gmf_item_W"));
     assertEquals(mlp.getParam("mlp_2_W"), neumf.getParam("mlp_2_W"));
@@ -81,7 +81,7 @@ class NcfGraphsTest {
     assertEquals(mlp.getParam(NcfGraphs.OUTPUT + "_W").getDouble(2) * 0.5, w.getDouble(8 + 2), 1e-6);
     double b = 0.5 * gmf.getParam(NcfGraphs.OUTPUT + "_b").getDouble(0) + 0.5 * mlp.getParam(NcfGraphs.OUTPUT + "_b").getDouble(0);
     assertEquals(b, neumf.getParam(NcfGraphs.OUTPUT + "_b").getDouble(0), 1e-6);
-    ComputationGraph otherSize = NcfGraphs.create("gmf", ncf("models.ncf.factors=16"), 12, 9, 1);
+    ComputationGraph otherSize = NcfGraphs.create(dev.ncfspark.models.ModelDefinition.GMF, ncf("models.ncf.factors=16"), 12, 9, 1);
     assertThrows(IllegalArgumentException.class, () -> NcfPretraining.initialise(neumf, otherSize, mlp, 0.5));
   }
 

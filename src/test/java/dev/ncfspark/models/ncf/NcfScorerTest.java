@@ -17,14 +17,15 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.EnumSource;
+import dev.ncfspark.models.ModelDefinition;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /** The executor-side scorer gives DL4J's own graph output for every known pair (and NaN for cold ones), over several partitions and batches. */
 class NcfScorerTest {
   @ParameterizedTest
-  @ValueSource(strings = {"gmf", "mlp", "neumf"})
-  void scoresAreTheGraphsOutput(String model) {
+  @EnumSource(value = ModelDefinition.class, names = {"GMF", "MLP", "NEUMF"})
+  void scoresAreTheGraphsOutput(ModelDefinition model) {
     SparkSession spark = SparkTestSession.get();
     NcfConfig cfg = ExperimentConfigLoader.load(Optional.empty(), List.of("models.ncf.factors=8")).models().ncf();
     ComputationGraph graph = NcfGraphs.create(model, cfg, 30, 20, 5);

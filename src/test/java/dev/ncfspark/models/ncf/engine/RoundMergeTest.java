@@ -28,7 +28,7 @@ class RoundMergeTest {
   @org.junit.jupiter.params.provider.CsvSource({"lazy, true", "lazy, false", "catch-up, true", "catch-up, false"})
   void oneWorkersRoundMergedIsThatWorker(String adam, boolean sum) {
     NcfConfig cfg = config(0.001, 0.1, "models.ncf.sparse-adam=" + adam);
-    ComputationGraph graph = NcfGraphs.create("neumf", cfg, 12, 10, 2);
+    ComputationGraph graph = NcfGraphs.create(dev.ncfspark.models.ModelDefinition.NEUMF, cfg, 12, 10, 2);
     SparseNcfNetwork driver = network(graph.clone(), cfg, kernels());
     SparseNcfNetwork worker = network(graph.clone(), cfg, kernels());
     worker.startRound(false);
@@ -49,7 +49,7 @@ class RoundMergeTest {
   @org.junit.jupiter.params.provider.CsvSource({"lazy, true", "lazy, false", "catch-up, true", "catch-up, false"})
   void rowsCombineOverTheWorkersThatTouchedThem(String adam, boolean sum) {
     NcfConfig cfg = config(0, 0, "models.ncf.sparse-adam=" + adam);
-    ComputationGraph graph = NcfGraphs.create("neumf", cfg, 12, 10, 2);
+    ComputationGraph graph = NcfGraphs.create(dev.ncfspark.models.ModelDefinition.NEUMF, cfg, 12, 10, 2);
     SparseNcfNetwork driver = network(graph.clone(), cfg, kernels());
     SparseNcfNetwork a = network(graph.clone(), cfg, kernels());
     SparseNcfNetwork b = network(graph.clone(), cfg, kernels());

@@ -14,7 +14,9 @@ import java.util.Optional;
 import java.util.SplittableRandom;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.ValueSource;
+import dev.ncfspark.models.ModelDefinition;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
@@ -40,8 +42,8 @@ class SparseNcfNetworkTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"gmf", "mlp", "neumf"})
-  void equalsDl4jDenseAdamWhenEveryRowIsTouchedEveryStep(String model) {
+  @EnumSource(value = ModelDefinition.class, names = {"GMF", "MLP", "NEUMF"})
+  void equalsDl4jDenseAdamWhenEveryRowIsTouchedEveryStep(ModelDefinition model) {
     NcfConfig cfg = config(0.001, 0);
     int users = 3;
     int items = 4;
@@ -75,8 +77,8 @@ class SparseNcfNetworkTest {
    * 150 steps, beyond the exactly summed 64); lazy Adam, on the same minibatches, does not.
    */
   @ParameterizedTest
-  @ValueSource(strings = {"gmf", "mlp", "neumf"})
-  void catchUpFollowsDl4jDenseAdamWhenRowsAreTouchedOnlySometimes(String model) {
+  @EnumSource(value = ModelDefinition.class, names = {"GMF", "MLP", "NEUMF"})
+  void catchUpFollowsDl4jDenseAdamWhenRowsAreTouchedOnlySometimes(ModelDefinition model) {
     NcfConfig catchUp = config(0, 0, "models.ncf.sparse-adam=catch-up");
     NcfConfig lazy = config(0, 0, "models.ncf.sparse-adam=lazy");
     int users = 20;
@@ -117,7 +119,7 @@ class SparseNcfNetworkTest {
   @Test
   void rowsTheMinibatchDoesNotTouchDoNotMove() {
     NcfConfig cfg = config(0.01, 0.2, "models.ncf.sparse-adam=lazy");
-    ComputationGraph graph = NcfGraphs.create("neumf", cfg, 50, 40, 5);
+    ComputationGraph graph = NcfGraphs.create(dev.ncfspark.models.ModelDefinition.NEUMF, cfg, 50, 40, 5);
     ComputationGraph before = graph.clone();
     SparseNcfNetwork net = network(graph, cfg, EmbeddingKernels.of(EmbeddingKernels.Choice.AUTO));
     int[] u = {0, 3, 3, 9, 1, 0};
@@ -143,7 +145,7 @@ class SparseNcfNetworkTest {
   @ValueSource(strings = {"lazy", "catch-up"})
   void cpuKernelsAndNd4jOpKernelsAgree(String adam) {
     NcfConfig cfg = config(0.001, 0.1, "models.ncf.sparse-adam=" + adam);
-    ComputationGraph graph = NcfGraphs.create("neumf", cfg, 30, 20, 9);
+    ComputationGraph graph = NcfGraphs.create(dev.ncfspark.models.ModelDefinition.NEUMF, cfg, 30, 20, 9);
     SparseNcfNetwork cpu = network(graph.clone(), cfg, new CpuBufferKernels());
     SparseNcfNetwork ops = network(graph.clone(), cfg, new Nd4jOpKernels());
     SplittableRandom random = new SplittableRandom(1);
@@ -171,7 +173,7 @@ class SparseNcfNetworkTest {
   @ValueSource(strings = {"lazy", "catch-up"})
   void optimizerStateSurvivesASaveAndRestore(String adam) {
     NcfConfig cfg = config(0.001, 0.1, "models.ncf.sparse-adam=" + adam);
-    ComputationGraph graph = NcfGraphs.create("neumf", cfg, 12, 10, 2);
+    ComputationGraph graph = NcfGraphs.create(dev.ncfspark.models.ModelDefinition.NEUMF, cfg, 12, 10, 2);
     SparseNcfNetwork first = network(graph.clone(), cfg, EmbeddingKernels.of(EmbeddingKernels.Choice.AUTO));
     int[] u = {0, 4, 4, 11, 7};
     int[] v = {1, 1, 9, 3, 0};
@@ -205,8 +207,8 @@ class SparseNcfNetworkTest {
     for (int i = 0; i < 40; i += 4) {
       y[i] = 1;
     }
-    ComputationGraph gmf = NcfGraphs.create("gmf", cfg, 9, 7, 1);
-    ComputationGraph mlp = NcfGraphs.create("mlp", cfg, 9, 7, 2);
+    ComputationGraph gmf = NcfGraphs.create(dev.ncfspark.models.ModelDefinition.GMF, cfg, 9, 7, 1);
+    ComputationGraph mlp = NcfGraphs.create(dev.ncfspark.models.ModelDefinition.MLP, cfg, 9, 7, 2);
     SparseNcfNetwork gmfNet = network(gmf, cfg, EmbeddingKernels.of(EmbeddingKernels.Choice.AUTO));
     SparseNcfNetwork mlpNet = network(mlp, cfg, EmbeddingKernels.of(EmbeddingKernels.Choice.AUTO));
     for (int step = 0; step < 5; step++) {
@@ -215,7 +217,7 @@ class SparseNcfNetworkTest {
     }
     gmfNet.copyTo(gmf);
     mlpNet.copyTo(mlp);
-    ComputationGraph neumf = NcfGraphs.create("neumf", cfg, 9, 7, 3);
+    ComputationGraph neumf = NcfGraphs.create(dev.ncfspark.models.ModelDefinition.NEUMF, cfg, 9, 7, 3);
     dev.ncfspark.models.ncf.NcfPretraining.initialise(neumf, gmf, mlp, 0.3);
     SparseNcfNetwork neumfNet = network(neumf, cfg, EmbeddingKernels.of(EmbeddingKernels.Choice.AUTO));
     float[] pg = gmfNet.predict(u, v, 40);
