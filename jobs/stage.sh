@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # One stage alone (its upstream stages must be finished in the same run folder).
-#   jobs/stage.sh ingest|filter|index|split|negatives|train [spark-submit options...] -- [--config ...] [--set ...]
+#   jobs/stage.sh ingest|filter|index|features|split|negatives|train [spark-submit options...] -- [--config ...] [--set ...]
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 stage="$1"; shift

@@ -34,6 +34,7 @@ STAGES = [
     ("ingest", ["ingest"]),
     ("filter", ["filter"]),
     ("index", ["index"]),
+    ("features", ["features"]),
     ("split", ["split"]),
     ("negatives", ["negatives"]),
     ("train", ["train"]),

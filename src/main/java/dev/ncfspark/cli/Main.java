@@ -7,14 +7,14 @@ import picocli.CommandLine.Command;
 /**
  * The ncf-spark command line: {@code run} runs everything; {@code prepare} the data preparation;
  * {@code evaluate} the baselines, evaluation and report; {@code ingest},
- * {@code filter}, {@code index}, {@code split} and {@code negatives} run one stage; {@code
+ * {@code filter}, {@code index}, {@code features}, {@code split}, {@code negatives} and {@code train} run one stage; {@code
  * generate} writes the synthetic dataset; {@code download} fetches a MovieLens archive; {@code
  * config} prints the resolved experiment.
  */
 @Command(name = "ncf-spark", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
     description = "Neural Collaborative Filtering on Apache Spark.",
     subcommands = {RunCommand.class, PrepareCommand.class, EvaluateCommand.class, StageCommand.Ingest.class, StageCommand.Filter.class, StageCommand.Index.class,
-        StageCommand.Split.class, StageCommand.Negatives.class, StageCommand.Train.class, GenerateCommand.class, DownloadCommand.class, ConfigCommand.class})
+        StageCommand.Features.class, StageCommand.Split.class, StageCommand.Negatives.class, StageCommand.Train.class, GenerateCommand.class, DownloadCommand.class, ConfigCommand.class})
 public final class Main {
 
   public static void main(String[] args) {

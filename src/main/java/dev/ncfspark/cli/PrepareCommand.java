@@ -13,12 +13,12 @@ import picocli.CommandLine.Option;
 
 /** {@code prepare}: the data-preparation stages, reusing the ones already finished for this config. */
 @Command(name = "prepare", mixinStandardHelpOptions = true,
-    description = "Ingest, filter (implicit + core-k), index, split and sample negatives into one run folder.")
+    description = "Ingest, filter (implicit + core-k), index, features, split and sample negatives into one run folder.")
 final class PrepareCommand implements Callable<Integer> {
   @Mixin ExperimentOptions experiment;
 
   @Option(names = "--stages", split = ",", paramLabel = "STAGE",
-      description = "Only these stages (upstream ones must be finished): ingest,filter,index,split,negatives.")
+      description = "Only these stages (upstream ones must be finished): ingest,filter,index,features,split,negatives.")
   List<String> stages = List.of();
 
   @Option(names = "--force", description = "Recompute the selected stages even if finished with the same config.")

@@ -44,6 +44,15 @@ abstract class StageCommand implements Callable<Integer> {
     }
   }
 
+  @Command(name = "features", mixinStandardHelpOptions = true,
+      description = "Item and user side information by dense id -> features/ (genres, year, text, demographics; .npy exports).")
+  static final class Features extends StageCommand {
+    @Override
+    String stage() {
+      return "features";
+    }
+  }
+
   @Command(name = "split", mixinStandardHelpOptions = true, description = "Train/validation/test -> split/interactions (partitioned by split).")
   static final class Split extends StageCommand {
     @Override

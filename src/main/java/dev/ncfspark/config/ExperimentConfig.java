@@ -4,7 +4,7 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigRenderOptions;
 
 /**
- * One whole experiment (dataset, filters, split, negatives, seeds, paths) as typed, validated
+ * One whole experiment (dataset, filters, features, split, negatives, seeds, paths) as typed, validated
  * sections. Built from HOCON by {@link ExperimentConfigLoader}; the raw tree is kept so that
  * manifests record exactly what ran.
  */
@@ -14,6 +14,7 @@ public record ExperimentConfig(
     DatasetConfig dataset,
     ImplicitConfig implicitFeedback,
     CoreKConfig coreK,
+    FeaturesConfig features,
     SplitConfig split,
     NegativesConfig negatives,
     ModelsConfig models,
@@ -27,6 +28,7 @@ public record ExperimentConfig(
         DatasetConfig.from(c.getConfig("dataset")),
         ImplicitConfig.from(c.getConfig("implicit")),
         CoreKConfig.from(c.getConfig("filter")),
+        FeaturesConfig.from(c.getConfig("features")),
         SplitConfig.from(c.getConfig("split")),
         NegativesConfig.from(c.getConfig("negatives")),
         ModelsConfig.from(c.getConfig("models")),

@@ -28,7 +28,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Stage 7: fits the enabled baseline models on train, loads the models the train stage wrote
+ * Stage 8: fits the enabled baseline models on train, loads the models the train stage wrote
  * ({@link ModelFitter}), and evaluates every model on the same test split and the same fixed
  * negatives ({@link EvaluationData}). Writes {@code metrics/} (long format: run_id, dataset,
  * split, model, protocol, metric, cutoff, value, users; partitioned by model), {@code

@@ -12,7 +12,8 @@ import org.apache.spark.storage.StorageLevel;
 
 /**
  * Stage 1: raw files into the canonical interactions table ({@code ingest/interactions}), with
- * item/user metadata when the source has it and unparsable lines in {@code ingest/rejected}.
+ * item/user metadata and tag applications ({@code ingest/items}, {@code ingest/users}, {@code
+ * ingest/tags}) when the source has them and unparsable lines in {@code ingest/rejected}.
  */
 final class IngestStage extends PipelineStage {
   static final String NAME = "ingest";
@@ -20,6 +21,7 @@ final class IngestStage extends PipelineStage {
   static final String REJECTED = NAME + "/rejected";
   static final String ITEMS = NAME + "/items";
   static final String USERS = NAME + "/users";
+  static final String TAGS = NAME + "/tags";
 
   IngestStage() {
     super(NAME, "dataset");
@@ -43,6 +45,7 @@ final class IngestStage extends PipelineStage {
       ctx.write(result.rejected(), REJECTED);
       result.items().ifPresent(items -> ctx.write(items, ITEMS));
       result.users().ifPresent(users -> ctx.write(users, USERS));
+      result.tags().ifPresent(tags -> ctx.write(tags, TAGS));
     } finally {
       result.parsed().unpersist();
     }
@@ -51,6 +54,7 @@ final class IngestStage extends PipelineStage {
     details.put("rating_mean", ctx.read(INTERACTIONS).agg(org.apache.spark.sql.functions.avg(Columns.RATING)).first().get(0));
     details.put("has_item_metadata", result.items().isPresent());
     details.put("has_user_metadata", result.users().isPresent());
+    details.put("has_tags", result.tags().isPresent());
     return TableStats.of(ctx.read(INTERACTIONS), Columns.USER, Columns.ITEM, details);
   }
 

@@ -15,7 +15,7 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.storage.StorageLevel;
 
 /**
- * Stage 5: fixed evaluation negatives per test and validation user ({@code negatives/eval},
+ * Stage 6: fixed evaluation negatives per test and validation user ({@code negatives/eval},
  * partitioned by split; one row per user with an array of item_idx) and training negatives for the
  * configured epochs ({@code negatives/train/epoch=N}: user_idx, item_idx rows).
  */

@@ -35,5 +35,14 @@ abstract class PipelineStage {
     return "";
   }
 
+  /**
+   * Whether later stages read this stage's output (true by default). When not (a side output such
+   * as the features), its fingerprint is not part of theirs, so changing its configuration recomputes
+   * it alone, and a later stage run by itself does not need it finished.
+   */
+  boolean feedsLaterStages() {
+    return true;
+  }
+
   abstract StageStats run(StageContext ctx);
 }

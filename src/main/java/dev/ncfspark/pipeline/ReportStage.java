@@ -19,7 +19,7 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Stage 7: the readable report ({@code report/index.html}, {@code report/report.md}, charts in
+ * Stage 9: the readable report ({@code report/index.html}, {@code report/report.md}, charts in
  * {@code report/plots/}) from the run's metrics, significance tests, timings, stage statistics
  * and configuration. Rendered in a local temporary folder, then copied into the run (local or S3);
  * then the CSV copies the notebooks read ({@code report/exports/}, see {@link NotebookExports}).

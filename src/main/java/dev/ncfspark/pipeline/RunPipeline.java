@@ -18,10 +18,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The job: ingest, filter, index, split, negatives (data preparation), train (NCF), then evaluate and report,
+ * The job: ingest, filter, index, features, split, negatives (data preparation), train (NCF), then evaluate and report,
  * in that order, in one run folder. A stage whose {@code _SUCCESS} marker holds the same fingerprint (its config sections,
  * the input checksums and the upstream fingerprints) is reused, not recomputed; a stage that runs
- * first deletes its folder and writes the marker last, so a half-written stage is never reused.
+ * first deletes its folder and writes the marker last, so a half-written stage is never reused. A side
+ * stage (features: no later stage reads it) has a fingerprint of its own but is no upstream of the next.
  */
 public final class RunPipeline {
   private static final Logger LOG = LoggerFactory.getLogger(RunPipeline.class);
@@ -31,11 +32,11 @@ public final class RunPipeline {
 
   /** The stages in pipeline order. */
   static final List<PipelineStage> STAGES = List.of(
-      new IngestStage(), new FilterStage(), new IndexStage(), new SplitStage(), new NegativesStage(),
+      new IngestStage(), new FilterStage(), new IndexStage(), new FeaturesStage(), new SplitStage(), new NegativesStage(),
       new TrainStage(), new EvaluateStage(), new ReportStage());
 
   /** The data-preparation stages (the {@code prepare} command). */
-  public static final List<String> PREPARE = List.of("ingest", "filter", "index", "split", "negatives");
+  public static final List<String> PREPARE = List.of("ingest", "filter", "index", "features", "split", "negatives");
   /** NCF training (the {@code train} command). */
   public static final List<String> TRAIN = List.of("train");
   /** Baselines, evaluation and report (the {@code evaluate} command). */
@@ -87,7 +88,9 @@ public final class RunPipeline {
         break;
       }
       String fingerprint = fingerprint(stage, upstream);
-      upstream = fingerprint;
+      if (stage.feedsLaterStages()) {
+        upstream = fingerprint;
+      }
       boolean wanted = only.isEmpty() || only.contains(stage.name());
       Optional<StageStats> finished = finished(run, stage.name(), fingerprint);
       if (finished.isPresent() && !(wanted && force)) {
@@ -95,6 +98,10 @@ public final class RunPipeline {
         status.put(stage.name(), "reused");
         stats.put(stage.name(), finished.get());
         manifest.stage(stage.name(), "reused", fingerprint, finished.get());
+        continue;
+      }
+      if (!wanted && !stage.feedsLaterStages()) {
+        LOG.info("stage {}: not asked for and not finished; no later stage needs it", stage.name());
         continue;
       }
       if (!wanted) {

@@ -23,7 +23,7 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.storage.StorageLevel;
 
 /**
- * Stage 4: train / validation / test in {@code split/interactions}, partitioned by {@code split}
+ * Stage 5: train / validation / test in {@code split/interactions}, partitioned by {@code split}
  * (read one with {@code .../split/interactions/split=train}); every row carries the original and
  * the dense ids. Cold-start rows dropped by the repair go to {@code split/rejected}.
  */

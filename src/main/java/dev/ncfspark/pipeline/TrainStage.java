@@ -33,7 +33,7 @@ import org.apache.spark.storage.StorageLevel;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 
 /**
- * Stage 6: trains the enabled NCF models (GMF, MLP, NeuMF; NeuMF last, optionally pre-trained from
+ * Stage 7: trains the enabled NCF models (GMF, MLP, NeuMF; NeuMF last, optionally pre-trained from
  * the other two) on Spark executors. Each epoch uses that epoch's training negatives: the ones the
  * negatives stage wrote, else drawn now by the same seeded sampler. Writes per model {@code
  * train/<model>/model.zip} (the best epoch's DL4J model), {@code user_embeddings/} and {@code

@@ -16,7 +16,7 @@ class MainTest {
     PrepareCommand p = (PrepareCommand) r.subcommand().commandSpec().userObject();
     assertEquals(java.util.List.of("ingest", "filter"), p.stages);
     assertEquals(java.util.List.of("filter.user-k=20"), p.experiment.overrides);
-    for (String stage : new String[] {"ingest", "filter", "index", "split", "negatives"}) {
+    for (String stage : new String[] {"ingest", "filter", "index", "features", "split", "negatives", "train"}) {
       assertEquals(stage, Main.commandLine().parseArgs(stage, "--set", "run.seed=1").subcommand().commandSpec().name());
     }
   }

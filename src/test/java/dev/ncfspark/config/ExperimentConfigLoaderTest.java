@@ -23,6 +23,17 @@ class ExperimentConfigLoaderTest {
     assertEquals(SplitConfig.Kind.LEAVE_ONE_OUT, c.split().kind());
     assertEquals(99, c.negatives().evalCount());
     assertEquals(4, c.negatives().trainPerPositive());
+    assertEquals(new FeaturesConfig(true, true), c.features());
+  }
+
+  @Test
+  void theFeaturesSectionIsReadAndItsUnknownKeysRejected() {
+    assertEquals(new FeaturesConfig(true, false), ExperimentConfigLoader.load(Optional.empty(), List.of("features.tags=false")).features());
+    assertTrue(!ExperimentConfigLoader.load(Optional.empty(), List.of("features.enabled=false")).features().enabled());
+    IllegalArgumentException unknown = assertThrows(IllegalArgumentException.class,
+        () -> ExperimentConfigLoader.load(Optional.empty(), List.of("features.tag=false")));
+    assertTrue(unknown.getMessage().contains("features.tag") && unknown.getMessage().contains("unknown"), unknown.getMessage());
+    assertThrows(ConfigException.class, () -> ExperimentConfigLoader.load(Optional.empty(), List.of("features.tags=sometimes")));
   }
 
   @Test

@@ -107,7 +107,8 @@ class CatalogueTopKTest {
       assertEquals(b.getInt(0), a.getInt(0), where);
       assertEquals(b.getInt(3), a.getInt(3), where);
       assertEquals(b.getInt(1), a.getInt(1), where);
-      assertEquals(b.getDouble(2), a.getDouble(2), where);
+      // the same model scored in batches of other shapes: the float sums may differ in the last bit
+      assertEquals(b.getDouble(2), a.getDouble(2), 1e-6 * Math.max(1, Math.abs(b.getDouble(2))), where);
     }
     assertInstanceOf(CatalogueScorer.class, model);
   }

@@ -66,7 +66,7 @@ class KilledPipelineResumesTest {
       Optional<Integer> code = job.waitFor(Duration.ofMinutes(8));
       assertEquals(Optional.of(0), code, job.logTail(6000));
       String log = job.log();
-      for (String s : List.of("ingest", "filter", "index")) {
+      for (String s : List.of("ingest", "filter", "index", "features")) {
         assertTrue(log.matches("(?s).*\\n" + s + " +reused .*"), s + " reused by the restart: " + job.logTail(3000));
       }
       for (String s : List.of("split", "negatives")) {

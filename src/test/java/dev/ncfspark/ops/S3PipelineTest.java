@@ -108,14 +108,14 @@ class S3PipelineTest {
       // 2. the same command again: the finished stages are reused, negatives is written from scratch
       ChildProcess first = submit(s3, dir, "first", envCredentials, List.of());
       String firstLog = awaitSuccess(first);
-      for (String stage : List.of("ingest", "filter", "index", "split")) {
+      for (String stage : List.of("ingest", "filter", "index", "features", "split")) {
         assertTrue(firstLog.matches("(?s).*\\n" + stage + " +reused .*"), stage + " was not reused: " + first.logTail(4000));
       }
       assertTrue(firstLog.matches("(?s).*\\nnegatives +ran .*"), first.logTail(4000));
       assertTrue(firstLog.contains("Results: s3a://ncf-out/runs/" + RUN_ID), first.logTail(2000));
 
       Path run = s3.bucketFolder("ncf-out").resolve("runs").resolve(RUN_ID);
-      for (String stage : List.of("ingest", "filter", "index", "split", "negatives")) {
+      for (String stage : List.of("ingest", "filter", "index", "features", "split", "negatives")) {
         Map<String, Object> marker = Json.readMap(Files.readString(run.resolve(stage).resolve("_SUCCESS")));
         assertEquals(stage, marker.get("stage"));
         assertEquals(64, ((String) marker.get("fingerprint")).length());
@@ -143,6 +143,8 @@ class S3PipelineTest {
       assertEquals(100_000, spark.read().parquet(run.resolve("ingest/interactions").toString()).count());
       assertEquals(943, spark.read().parquet(run.resolve("split/interactions").toString()).where("split = 'test'").count());
       assertEquals(943 * 2, spark.read().parquet(run.resolve("negatives/eval").toString()).count());
+      assertEquals(943, spark.read().parquet(run.resolve("features/users").toString()).count());
+      assertTrue(Files.size(run.resolve("features/npy/user_demographics.npy")) > 943 * 4, "the .npy export written through S3A");
       Dataset<Row> trainNegatives = spark.read().parquet(run.resolve("negatives/train/epoch=0").toString());
       assertEquals(4 * spark.read().parquet(run.resolve("split/interactions").toString()).where("split = 'train'").count(),
           trainNegatives.count(), "4 negatives per training positive and epoch, each once: the killed attempt left nothing behind");
@@ -162,7 +164,7 @@ class S3PipelineTest {
       ChildProcess second = submit(s3, dir, "second", Map.of(), List.of(
           "--conf", "spark.hadoop.fs.s3a.access.key=" + ACCESS_KEY, "--conf", "spark.hadoop.fs.s3a.secret.key=" + SECRET_KEY));
       String secondLog = awaitSuccess(second);
-      for (String stage : List.of("ingest", "filter", "index", "split", "negatives")) {
+      for (String stage : List.of("ingest", "filter", "index", "features", "split", "negatives")) {
         assertTrue(secondLog.matches("(?s).*\\n" + stage + " +reused .*"), stage + " not reused: " + second.logTail(4000));
       }
 

@@ -7,9 +7,11 @@ import dev.ncfspark.SparkTestSession;
 import dev.ncfspark.config.CoreKConfig;
 import dev.ncfspark.config.ImplicitConfig;
 import dev.ncfspark.data.Columns;
+import dev.ncfspark.data.features.ItemFeatures;
 import dev.ncfspark.data.filter.CoreKFilter;
 import dev.ncfspark.data.filter.ImplicitFeedback;
 import dev.ncfspark.data.index.IdIndex;
+import dev.ncfspark.data.ingest.IngestResult;
 import dev.ncfspark.data.ingest.MovieLensSource;
 import dev.ncfspark.data.negatives.EvalNegativeSampler;
 import dev.ncfspark.data.negatives.TrainNegativeSampler;
@@ -18,6 +20,7 @@ import dev.ncfspark.data.split.UserRandomSplitter;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -27,17 +30,19 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Same input, config and seed give the same splits and negatives whatever the partitioning: the
- * preparation chain (ingest, implicit feedback, core-k, id maps, both kinds of split, evaluation
- * and two epochs of training negatives) on 1, 3 and 17 input and shuffle partitions. Each table is
- * compared by its row count and an order-independent content fingerprint (the sum of every row's
- * 64-bit hash), so the comparison itself does not collect the tables to the driver.
+ * preparation chain (ingest, implicit feedback, core-k, id maps, item features with their tags,
+ * both kinds of split, evaluation and two epochs of training negatives) on 1, 3 and 17 input and
+ * shuffle partitions. Each table is compared by its row count and an order-independent content
+ * fingerprint (the sum of every row's 64-bit hash), so the comparison itself does not collect the
+ * tables to the driver.
  */
 class DeterminismTest {
 
   private static Map<String, Dataset<Row>> prepare(SparkSession spark, int partitions) {
     spark.conf().set("spark.sql.shuffle.partitions", Integer.toString(partitions));
     spark.conf().set("spark.sql.files.maxPartitionBytes", Integer.toString(2_500_000 / partitions));
-    Dataset<Row> raw = MovieLensSource.read(spark, SparkTestSession.sharedData("ml-latest-small").toString(), "").interactions();
+    IngestResult ingested = MovieLensSource.read(spark, SparkTestSession.sharedData("ml-latest-small").toString(), "");
+    Dataset<Row> raw = ingested.interactions();
     Dataset<Row> implicit = new ImplicitFeedback(new ImplicitConfig(ImplicitConfig.Mode.THRESHOLD, 3.0)).apply(raw.repartition(partitions)).kept();
     Dataset<Row> filtered = new CoreKFilter(new CoreKConfig(5, 5, 50)).apply(implicit).kept().cache();
     IdIndex fitted = IdIndex.fit(filtered);
@@ -47,6 +52,9 @@ class DeterminismTest {
     int items = (int) index.items().count();
     Map<String, Dataset<Row>> out = new LinkedHashMap<>();
     out.put("items", index.items());
+    Dataset<Row> metadata = ingested.items().orElseThrow().repartition(partitions);
+    Dataset<Row> tags = ingested.tags().orElseThrow().repartition(partitions);
+    out.put("item-features", ItemFeatures.of(index.items(), Optional.of(metadata), Optional.of(tags), ItemFeatures.genreVocabulary(metadata)));
     Dataset<Row> loo = new LeaveOneOutSplitter(true, 11).assign(indexed).cache();
     out.put("leave-one-out", loo.select(Columns.USER_IDX, Columns.ITEM_IDX, Columns.SPLIT));
     out.put("user-random", new UserRandomSplitter(0.8, 0.1, 11).assign(indexed).select(Columns.USER_IDX, Columns.ITEM_IDX, Columns.SPLIT));

@@ -40,7 +40,7 @@ class RunPipelineTest {
     ExperimentConfig config = TestRuns.ml100k();
     Set<String> prepare = Set.copyOf(RunPipeline.PREPARE);
     RunPipeline.Outcome first = new RunPipeline(spark, config).run(prepare, true);
-    assertEquals(Map.of("ingest", "ran", "filter", "ran", "index", "ran", "split", "ran", "negatives", "ran"), first.status());
+    assertEquals(Map.of("ingest", "ran", "filter", "ran", "index", "ran", "features", "ran", "split", "ran", "negatives", "ran"), first.status());
     assertEquals(100_000, first.stats().get("ingest").rows());
     assertEquals(943, first.stats().get("filter").users());
     assertEquals(943, first.stats().get("index").users());
@@ -65,7 +65,7 @@ class RunPipelineTest {
     Map<String, Object> recordedConfig = (Map<String, Object>) manifest.get("config");
     assertEquals(Json.readMap(config.toJson()), recordedConfig, "the manifest records the whole effective configuration");
     assertEquals(5, ((Number) ((Map<String, Object>) recordedConfig.get("filter")).get("user-k")).intValue());
-    Map<String, Object> negatives = (Map<String, Object>) stages.get(4).get("details");
+    Map<String, Object> negatives = (Map<String, Object>) stages.get(RunPipeline.PREPARE.indexOf("negatives")).get("details");
     assertEquals(Map.of("test", 943, "validation", 943), negatives.get("eval_users"));
 
     RunPipeline.Outcome again = new RunPipeline(spark, config).run(prepare, false);
@@ -92,7 +92,31 @@ class RunPipelineTest {
     assertTrue(RunPipeline.runId(config).startsWith("synthetic-0.001-"), RunPipeline.runId(config));
     assertEquals(o.stats().get("filter").users(), ((Map<?, ?>) o.stats().get("negatives").details().get("eval_users")).get("test"));
     assertEquals("ran", o.status().get("train"));
-    assertTrue(Files.exists(Path.of(o.runPath().replace("file:", "")).resolve("train/neumf/model.zip")));
+    Path run = Path.of(o.runPath().replace("file:", ""));
+    assertTrue(Files.exists(run.resolve("train/neumf/model.zip")));
+    // the synthetic movies.csv has genres but no users file: item features only
+    assertEquals(o.stats().get("index").items(), o.stats().get("features").items());
+    assertEquals(false, o.stats().get("features").details().get("has_user_features"));
+    assertTrue(Files.exists(run.resolve("features/npy/item_genres.npy")));
+    assertTrue(!Files.exists(run.resolve("features/users")) && !Files.exists(run.resolve("features/npy/user_demographics.npy")));
+  }
+
+  /**
+   * The features are a side output: split, run alone, does not need them; computing them (or
+   * changing their configuration) leaves the split's fingerprint, hence its output, as it was.
+   */
+  @Test
+  void theFeaturesAreNoUpstreamOfTheSplit() {
+    SparkSession spark = SparkTestSession.get();
+    new RunPipeline(spark, config("run.id=side")).run(Set.of("ingest", "filter", "index"), false);
+    RunPipeline.Outcome split = new RunPipeline(spark, config("run.id=side")).run(Set.of("split"), false);
+    assertEquals(Map.of("ingest", "reused", "filter", "reused", "index", "reused", "split", "ran"), split.status(),
+        "features, not asked for and not finished, is skipped");
+    RunPipeline.Outcome features = new RunPipeline(spark, config("run.id=side")).run(Set.of("features"), false);
+    assertEquals("ran", features.status().get("features"));
+    RunPipeline.Outcome untagged = new RunPipeline(spark, config("run.id=side", "features.tags=false")).run(Set.of("features", "split"), false);
+    assertEquals("ran", untagged.status().get("features"), "a changed features section recomputes the features");
+    assertEquals("reused", untagged.status().get("split"), "and nothing after them");
   }
 
   /**

@@ -27,14 +27,14 @@ public final class GenericSource {
   public static IngestResult read(SparkSession spark, GenericConfig g) {
     List<String> files = InputFiles.list(spark.sparkContext().hadoopConfiguration(), g.path());
     if (g.format() == FileFormat.PARQUET) {
-      return new IngestResult(parquet(spark, g, files), Optional.empty(), Optional.empty(), files);
+      return new IngestResult(parquet(spark, g, files), Optional.empty(), Optional.empty(), Optional.empty(), files);
     }
     Dataset<Row> parsed = null;
     for (String file : files) {
       Dataset<Row> one = DelimitedInteractionParser.parse(spark, file, layout(spark, g, file));
       parsed = parsed == null ? one : parsed.unionAll(one);
     }
-    return new IngestResult(parsed, Optional.empty(), Optional.empty(), files);
+    return new IngestResult(parsed, Optional.empty(), Optional.empty(), Optional.empty(), files);
   }
 
   /** The data files of {@code g.path()}, for checksums. */

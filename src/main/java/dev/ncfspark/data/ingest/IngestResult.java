@@ -11,12 +11,25 @@ import org.apache.spark.sql.Row;
 
 /**
  * What ingest read: every parsed line (canonical columns plus file, line, content and a reason
- * when it did not parse), optional item and user metadata, and the input files (for checksums).
+ * when it did not parse), optional item and user metadata and item tags, and the input files (for
+ * checksums).
  */
-public record IngestResult(Dataset<Row> parsed, Optional<Dataset<Row>> items, Optional<Dataset<Row>> users, List<String> inputFiles) {
+public record IngestResult(Dataset<Row> parsed, Optional<Dataset<Row>> items, Optional<Dataset<Row>> users,
+    Optional<Dataset<Row>> tags, List<String> inputFiles) {
   public static final String FILE = "file";
   public static final String LINE = "line";
   public static final String CONTENT = "content";
+  /** Item metadata ({@link #items}): item, title (without the year), year (int, null when absent), genres (array of names). */
+  public static final String TITLE = "title";
+  public static final String YEAR = "year";
+  public static final String GENRES = "genres";
+  /** User metadata ({@link #users}): user, gender, age (ML-1M: its age-group code), occupation, zip. */
+  public static final String GENDER = "gender";
+  public static final String AGE = "age";
+  public static final String OCCUPATION = "occupation";
+  public static final String ZIP = "zip";
+  /** Tag applications ({@link #tags}): user, item, tag, timestamp; one row per application. */
+  public static final String TAG = "tag";
   static final Column[] PARSED_COLUMNS = {
       col(Columns.USER), col(Columns.ITEM), col(Columns.RATING), col(Columns.TIMESTAMP),
       col(FILE), col(LINE), col(CONTENT), col(Columns.REASON)};

@@ -1,5 +1,7 @@
 package dev.ncfspark.data.ingest;
 
+import static org.apache.spark.sql.functions.col;
+
 import dev.ncfspark.data.Columns;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -12,13 +14,11 @@ import org.apache.spark.sql.SparkSession;
 
 /**
  * MovieLens item and user metadata as tables keyed by the original ids: items (item, title,
- * year, genres array) and users (user, gender, age, occupation, zip). Titles carry the release
- * year in parentheses; it is split out. Old archives are Latin-1.
+ * year, genres array), users (user, gender, age, occupation, zip) and tag applications (user,
+ * item, tag, timestamp). Titles carry the release year in parentheses; it is split out. Old
+ * archives are Latin-1.
  */
 final class MovieLensMetadata {
-  static final String TITLE = "title";
-  static final String YEAR = "year";
-  static final String GENRES = "genres";
   private static final String YEAR_SUFFIX = "'\\\\s*\\\\((\\\\d{4})\\\\)\\\\s*$'";
 
   private MovieLensMetadata() {}
@@ -56,25 +56,38 @@ final class MovieLensMetadata {
     return items(withGenres, "genres");
   }
 
-  /** users.dat of ML-1M: UserID::Gender::Age::Occupation::Zip-code. */
+  /** users.dat of ML-1M: UserID::Gender::Age::Occupation::Zip-code (age and occupation are codes, see its README). */
   static Dataset<Row> usersDat(SparkSession spark, String file) {
     return spark.read().option("sep", "::").option("quote", "\u0000").option("mode", "FAILFAST")
-        .schema(Columns.USER + " BIGINT, gender STRING, age INT, occupation STRING, zip STRING").csv(file);
+        .schema(Columns.USER + " BIGINT, " + IngestResult.GENDER + " STRING, " + IngestResult.AGE + " INT, "
+            + IngestResult.OCCUPATION + " STRING, " + IngestResult.ZIP + " STRING").csv(file);
   }
 
   /** u.user of ML-100K: user id|age|gender|occupation|zip code. */
   static Dataset<Row> uUser(SparkSession spark, String file) {
     return spark.read().option("sep", "|").option("quote", "\u0000").option("mode", "FAILFAST")
-        .schema(Columns.USER + " BIGINT, age INT, gender STRING, occupation STRING, zip STRING").csv(file)
-        .select(Columns.USER, "gender", "age", "occupation", "zip");
+        .schema(Columns.USER + " BIGINT, " + IngestResult.AGE + " INT, " + IngestResult.GENDER + " STRING, "
+            + IngestResult.OCCUPATION + " STRING, " + IngestResult.ZIP + " STRING").csv(file)
+        .select(Columns.USER, IngestResult.GENDER, IngestResult.AGE, IngestResult.OCCUPATION, IngestResult.ZIP);
+  }
+
+  /**
+   * tags.csv of the CSV archives (ml-latest, ml-latest-small, ML-20M, ML-25M): userId,movieId,tag,timestamp,
+   * one line per tag application; tags with commas or quotes are quoted as in movies.csv.
+   */
+  static Dataset<Row> tagsCsv(SparkSession spark, String file) {
+    return spark.read().option("header", "true").option("quote", "\"").option("escape", "\"")
+        .option("mode", "FAILFAST").schema("userId BIGINT, movieId BIGINT, tag STRING, timestamp BIGINT").csv(file)
+        .select(col("userId").as(Columns.USER), col("movieId").as(Columns.ITEM), col("tag").as(IngestResult.TAG),
+            col("timestamp").as(Columns.TIMESTAMP));
   }
 
   private static Dataset<Row> items(Dataset<Row> raw, String genresColumn) {
     return raw.selectExpr(
         "movieId as " + Columns.ITEM,
-        "trim(regexp_replace(title, " + YEAR_SUFFIX + ", '')) as " + TITLE,
-        "try_cast(nullif(regexp_extract(title, " + YEAR_SUFFIX + ", 1), '') as int) as " + YEAR,
-        "filter(split(" + genresColumn + ", '[|]'), g -> g <> '' AND g <> '(no genres listed)') as " + GENRES);
+        "trim(regexp_replace(title, " + YEAR_SUFFIX + ", '')) as " + IngestResult.TITLE,
+        "try_cast(nullif(regexp_extract(title, " + YEAR_SUFFIX + ", 1), '') as int) as " + IngestResult.YEAR,
+        "filter(split(" + genresColumn + ", '[|]'), g -> g <> '' AND g <> '(no genres listed)') as " + IngestResult.GENRES);
   }
 
   /** u.genre: name|index lines, in index order. Tiny, read on the driver. */

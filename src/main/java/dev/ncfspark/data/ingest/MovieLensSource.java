@@ -11,7 +11,7 @@ import org.apache.spark.sql.SparkSession;
  * Reads an unpacked MovieLens archive. The flavour is told by its ratings file: ratings.csv
  * (ML-20M, ML-25M, ml-latest, ml-latest-small), ratings.dat (ML-1M, ML-10M: '::'), or u.data
  * (ML-100K: tab separated, no header). Item metadata (title, year, genres) and, where the
- * archive has them, user attributes are read beside the ratings.
+ * archive has them, user attributes and tag applications (tags.csv) are read beside the ratings.
  */
 public final class MovieLensSource {
   static final List<String> CSV_HEADER = List.of("userId", "movieId", "rating", "timestamp");
@@ -29,10 +29,12 @@ public final class MovieLensSource {
     Dataset<Row> parsed;
     Optional<Dataset<Row>> items;
     Optional<Dataset<Row>> users = Optional.empty();
+    Optional<Dataset<Row>> tags = Optional.empty();
     if (name.endsWith(".csv")) {
       checkHeader(spark, ratings, ",", CSV_HEADER);
       parsed = DelimitedInteractionParser.parse(spark, ratings, DelimitedLayout.movieLens(",", true, CSV_HEADER, RatingRange.MOVIELENS_HALF_STARS));
       items = InputFiles.find(conf, folder, "movies.csv").map(f -> MovieLensMetadata.moviesCsv(spark, f));
+      tags = InputFiles.find(conf, folder, "tags.csv").map(f -> MovieLensMetadata.tagsCsv(spark, f));
     } else if (name.startsWith("u.data")) {
       parsed = DelimitedInteractionParser.parse(spark, ratings, DelimitedLayout.movieLens("\t", false, U_DATA_FIELDS, RatingRange.MOVIELENS_STARS));
       Optional<String> genres = InputFiles.find(conf, folder, "u.genre");
@@ -43,7 +45,7 @@ public final class MovieLensSource {
       items = InputFiles.find(conf, folder, "movies.dat").map(f -> MovieLensMetadata.moviesDat(spark, f));
       users = InputFiles.find(conf, folder, "users.dat").map(f -> MovieLensMetadata.usersDat(spark, f));
     }
-    return new IngestResult(parsed, items, users, List.of(ratings));
+    return new IngestResult(parsed, items, users, tags, List.of(ratings));
   }
 
   /** Every file {@link #read} reads (ratings first, then metadata), for checksums. */
@@ -51,7 +53,7 @@ public final class MovieLensSource {
     Configuration conf = spark.sparkContext().hadoopConfiguration();
     List<String> files = new java.util.ArrayList<>();
     files.add(ratingsFile(conf, folder, ratingsFile));
-    for (String meta : List.of("movies.csv", "movies.dat", "users.dat", "u.item", "u.user", "u.genre")) {
+    for (String meta : List.of("movies.csv", "movies.dat", "users.dat", "u.item", "u.user", "u.genre", "tags.csv")) {
       InputFiles.find(conf, folder, meta).ifPresent(files::add);
     }
     return files;

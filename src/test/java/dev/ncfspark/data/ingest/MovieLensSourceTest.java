@@ -29,6 +29,10 @@ class MovieLensSourceTest {
     assertEquals(1995, (int) toyStory.getAs("year"));
     assertEquals(List.of("Adventure", "Animation", "Children", "Comedy", "Fantasy"), toyStory.getList(toyStory.fieldIndex("genres")));
     assertEquals(9_742, r.items().orElseThrow().count());
+    // tags.csv: 3,683 applications; a quoted tag keeps its own (doubled) quotes
+    assertEquals(3_683, r.tags().orElseThrow().count());
+    assertEquals(List.of("\"artsy\"", "atmospheric", "gritty", "hallucinatory", "surreal", "visually stunning"),
+        r.tags().orElseThrow().where("item = 4552").orderBy("tag").select("tag").as(org.apache.spark.sql.Encoders.STRING()).collectAsList());
   }
 
   @Test
@@ -44,6 +48,7 @@ class MovieLensSourceTest {
     assertEquals("Toy Story", first.getAs("title"));
     assertTrue(first.getList(first.fieldIndex("genres")).contains("Animation"));
     assertEquals(943, r.users().orElseThrow().count());
+    assertTrue(r.tags().isEmpty(), "ML-100K has no tags file");
   }
 
   @Test

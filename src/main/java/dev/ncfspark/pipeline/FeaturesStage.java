@@ -1,0 +1,133 @@
+package dev.ncfspark.pipeline;
+
+import dev.ncfspark.config.FeaturesConfig;
+import dev.ncfspark.data.Columns;
+import dev.ncfspark.data.features.ItemFeatures;
+import dev.ncfspark.data.features.UserFeatures;
+import dev.ncfspark.data.features.Vocabulary;
+import dev.ncfspark.io.NpyWriter;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+
+/**
+ * Stage 4: side information keyed by the dense ids, for feature-aware models and Python tools.
+ * {@code features/items} (item_idx, item, multi-hot genres over {@code features/item_genres},
+ * year, text) for every item of the id map; {@code features/users} (user_idx, user, one-hot
+ * gender, age group, occupation and their concatenation over {@code features/user_vocabulary})
+ * when the source has user attributes; both matrices as NumPy files in {@code features/npy/}
+ * (row k = dense id k). No later stage reads them, so this stage stays out of their fingerprints.
+ */
+final class FeaturesStage extends PipelineStage {
+  static final String NAME = "features";
+  static final String ITEMS = NAME + "/items";
+  static final String ITEM_GENRES = NAME + "/item_genres";
+  static final String USERS = NAME + "/users";
+  static final String USER_VOCABULARY = NAME + "/user_vocabulary";
+  static final String ITEM_GENRES_NPY = NAME + "/npy/item_genres.npy";
+  static final String USER_DEMOGRAPHICS_NPY = NAME + "/npy/user_demographics.npy";
+
+  FeaturesStage() {
+    super(NAME, "features");
+  }
+
+  @Override
+  boolean feedsLaterStages() {
+    return false;
+  }
+
+  @Override
+  StageStats run(StageContext ctx) {
+    FeaturesConfig cfg = ctx.config().features();
+    Map<String, Object> details = new LinkedHashMap<>();
+    details.put("enabled", cfg.enabled());
+    if (!cfg.enabled()) {
+      return new StageStats(0, 0, 0, 0, details);
+    }
+    long items = writeItems(ctx, cfg, details);
+    long users = writeUsers(ctx, details);
+    return new StageStats(items + users, users, items, 0, details);
+  }
+
+  private static long writeItems(StageContext ctx, FeaturesConfig cfg, Map<String, Object> details) {
+    Optional<Dataset<Row>> metadata = ingested(ctx, IngestStage.ITEMS);
+    Optional<Dataset<Row>> tags = cfg.tags() ? ingested(ctx, IngestStage.TAGS) : Optional.empty();
+    Dataset<Row> index = ctx.read(IndexStage.ITEMS);
+    Vocabulary genres = metadata.map(ItemFeatures::genreVocabulary).orElse(new Vocabulary(ItemFeatures.GENRE, List.of()));
+    ctx.write(ItemFeatures.vocabularyTable(ctx.spark(), genres), ITEM_GENRES);
+    ctx.write(ItemFeatures.of(index, metadata, tags, genres), ITEMS);
+    Dataset<Row> written = ctx.read(ITEMS);
+    ctx.run().writeBytes(ITEM_GENRES_NPY, npy(written, Columns.ITEM_IDX, ItemFeatures.GENRES, genres.size()));
+    details.put("genre_vocabulary_size", genres.size());
+    details.put("items_with_metadata", metadata.map(m -> matched(index, m, Columns.ITEM)).orElse(0L));
+    details.put("items_with_tags", tags.map(t -> matched(index, ItemFeatures.itemTags(t), Columns.ITEM)).orElse(0L));
+    return written.count();
+  }
+
+  /** features/users and its .npy when ingest found user attributes; nothing (0 users) otherwise. */
+  private static long writeUsers(StageContext ctx, Map<String, Object> details) {
+    Optional<Dataset<Row>> metadata = ingested(ctx, IngestStage.USERS);
+    details.put("has_user_features", metadata.isPresent());
+    if (metadata.isEmpty()) {
+      details.put("users_with_demographics", 0L);
+      return 0;
+    }
+    Dataset<Row> index = ctx.read(IndexStage.USERS);
+    UserFeatures.Vocabularies vocabularies = UserFeatures.vocabularies(metadata.get());
+    ctx.write(UserFeatures.vocabularyTable(ctx.spark(), vocabularies), USER_VOCABULARY);
+    ctx.write(UserFeatures.of(index, metadata.get(), vocabularies), USERS);
+    Dataset<Row> written = ctx.read(USERS);
+    ctx.run().writeBytes(USER_DEMOGRAPHICS_NPY, npy(written, Columns.USER_IDX, UserFeatures.DEMOGRAPHICS, vocabularies.size()));
+    details.put("demographics_size", vocabularies.size());
+    details.put("users_with_demographics", matched(index, metadata.get(), Columns.USER));
+    return written.count();
+  }
+
+  /** An ingest output the source may not have (ingest deletes its folder before writing, so a present table is current). */
+  private static Optional<Dataset<Row>> ingested(StageContext ctx, String table) {
+    return ctx.run().exists(table) ? Optional.of(ctx.read(table)) : Optional.empty();
+  }
+
+  /** Rows of {@code index} whose id occurs in {@code other}. */
+  private static long matched(Dataset<Row> index, Dataset<Row> other, String idColumn) {
+    return index.join(other.select(idColumn), new String[] {idColumn}, "left_semi").count();
+  }
+
+  /**
+   * The {@code vector} column of {@code table} as a float32 .npy matrix whose row k is dense id k.
+   * Collected to the driver in id order: side-information tables have at most tens of thousands
+   * of rows of a few dozen floats.
+   */
+  static byte[] npy(Dataset<Row> table, String idColumn, String vector, int columns) {
+    List<Row> rows = table.select(idColumn, vector).orderBy(idColumn).collectAsList();
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    try {
+      NpyWriter npy = NpyWriter.float32(bytes, rows.size(), columns);
+      float[] values = new float[columns];
+      for (int k = 0; k < rows.size(); k++) {
+        Row r = rows.get(k);
+        if (r.getInt(0) != k) {
+          throw new IllegalStateException(idColumn + " " + r.getInt(0) + " at row " + k + ": the dense ids are not 0.." + (rows.size() - 1));
+        }
+        List<Float> v = r.getList(1);
+        if (v.size() != columns) {
+          throw new IllegalStateException(vector + " of " + idColumn + " " + k + " has " + v.size() + " values, expected " + columns);
+        }
+        for (int c = 0; c < columns; c++) {
+          values[c] = v.get(c);
+        }
+        npy.writeRow(values);
+      }
+      npy.finish();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot encode " + vector + " as .npy", e);
+    }
+    return bytes.toByteArray();
+  }
+}
