@@ -129,33 +129,47 @@ public final class SparkStandaloneCluster implements AutoCloseable {
     return out;
   }
 
-  /** An executor's log so far (work-dir/app-id/executor-id/stderr), "" before it exists. */
-  public String executorLog(ProcessHandle executor) {
+  /**
+   * Where a running executor logs (work-dir/app-id/executor-id/stderr), empty before the file
+   * exists. Found from the process's command line, so only while it runs: keep the path to read
+   * the log of an executor after it died.
+   */
+  public java.util.Optional<Path> executorLogFile(ProcessHandle executor) {
     String cmd = commandLine(executor);
     java.util.regex.Matcher app = java.util.regex.Pattern.compile("--app-id (\\S+)").matcher(cmd);
     java.util.regex.Matcher id = java.util.regex.Pattern.compile("--executor-id (\\S+)").matcher(cmd);
     if (!app.find() || !id.find()) {
-      return "";
+      return java.util.Optional.empty();
     }
     for (Path work : workDirs) {
       Path log = work.resolve(app.group(1)).resolve(id.group(1)).resolve("stderr");
       if (Files.isRegularFile(log)) {
-        try {
-          return Files.readString(log, java.nio.charset.StandardCharsets.ISO_8859_1);
-        } catch (IOException e) {
-          return "";
-        }
+        return java.util.Optional.of(log);
       }
     }
-    return "";
+    return java.util.Optional.empty();
+  }
+
+  /** An executor's log so far, "" before it exists (or once the process is gone: see {@link #executorLogFile}). */
+  public String executorLog(ProcessHandle executor) {
+    return executorLogFile(executor).map(SparkStandaloneCluster::read).orElse("");
+  }
+
+  /** The log file {@code log} as it is now ("" when it cannot be read). */
+  static String read(Path log) {
+    try {
+      return Files.readString(log, java.nio.charset.StandardCharsets.ISO_8859_1);
+    } catch (IOException e) {
+      return "";
+    }
   }
 
   /**
    * Tasks an executor has started but not finished, from its log in the worker's folder
    * (work-dir/app-id/executor-id/stderr: Spark's executors log at INFO by default).
    */
-  public long runningTasks(ProcessHandle executor) {
-    List<String> lines = executorLog(executor).lines().toList();
+  public static long runningTasks(String log) {
+    List<String> lines = log.lines().toList();
     long started = lines.stream().filter(l -> l.contains("Running task ")).count();
     long ended = lines.stream().filter(l -> l.contains("Finished task ") || l.contains("Exception in task ")).count();
     return started - ended;

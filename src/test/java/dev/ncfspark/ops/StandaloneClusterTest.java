@@ -184,14 +184,19 @@ class StandaloneClusterTest {
     // then kill it at once (SIGKILL). A short task may end between the look and the kill: the dead
     // executor's log then shows every task it started as finished, and the next executor seen
     // running a task is killed instead (the worker starts a new executor), up to 5 times
+    // (its log's path is kept from before the kill: a dead process has no command line to find it by)
     ProcessHandle victim = null;
     for (int kills = 0; kills < 5; kills++) {
       victim = null;
+      Path victimLog = null;
       while (victim == null) {
         assertTrue(driver.isAlive() && Instant.now().isBefore(end), "no executor ever ran a task of " + stage + ": " + driver.logTail(4000));
         for (ProcessHandle e : cluster.executors()) {
-          if (cluster.runningTasks(e) > 0 && (!stage.equals("train") || cluster.executorLog(e).contains("minibatches in this executor"))) {
+          Optional<Path> logFile = cluster.executorLogFile(e);
+          String log = logFile.map(SparkStandaloneCluster::read).orElse("");
+          if (SparkStandaloneCluster.runningTasks(log) > 0 && (!stage.equals("train") || log.contains("minibatches in this executor"))) {
             victim = e;
+            victimLog = logFile.get();
             e.destroyForcibly();
             break;
           }
@@ -199,7 +204,7 @@ class StandaloneClusterTest {
         Thread.sleep(victim == null ? 20 : 0);
       }
       victim.onExit().get();
-      long lost = cluster.runningTasks(victim);
+      long lost = SparkStandaloneCluster.runningTasks(SparkStandaloneCluster.read(victimLog));
       System.out.printf("killed executor pid %d during stage %s: %d task(s) still running in it%n", victim.pid(), stage, lost);
       if (lost > 0) {
         break;
