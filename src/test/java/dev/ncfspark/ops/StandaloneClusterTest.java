@@ -181,11 +181,13 @@ class StandaloneClusterTest {
       Thread.sleep(100);
     }
     // wait until an executor of this application is running a task of the stage (its log says so),
-    // then kill it at once (SIGKILL). A short task may end between the look and the kill: the dead
-    // executor's log then shows every task it started as finished, and the next executor seen
-    // running a task is killed instead (the worker starts a new executor), up to 5 times
-    // (its log's path is kept from before the kill: a dead process has no command line to find it by)
+    // then kill it at once (SIGKILL). A short task may end between the look and the kill: the
+    // driver then reports the lost executor without a lost task (ExecutorLostFailure), and the next
+    // executor seen running a task is killed instead (the worker starts a new executor), up to 5
+    // times. The log's path is kept from before the kill: a dead process has no command line.
     ProcessHandle victim = null;
+    long executorsLost = occurrences(driver.log(), "Lost executor");
+    long tasksLost = occurrences(driver.log(), "ExecutorLostFailure");
     for (int kills = 0; kills < 5; kills++) {
       victim = null;
       Path victimLog = null;
@@ -204,9 +206,20 @@ class StandaloneClusterTest {
         Thread.sleep(victim == null ? 20 : 0);
       }
       victim.onExit().get();
-      long lost = SparkStandaloneCluster.runningTasks(SparkStandaloneCluster.read(victimLog));
-      System.out.printf("killed executor pid %d during stage %s: %d task(s) still running in it%n", victim.pid(), stage, lost);
-      if (lost > 0) {
+      long running = SparkStandaloneCluster.runningTasks(SparkStandaloneCluster.read(victimLog));
+      // the executor's log may not yet say a task finished whose result the driver already has:
+      // the driver's log decides whether a task was lost (it notices a dead executor within seconds)
+      Instant noticed = Instant.now().plus(Duration.ofSeconds(60));
+      while (occurrences(driver.log(), "Lost executor") <= executorsLost && driver.isAlive() && Instant.now().isBefore(noticed)) {
+        Thread.sleep(100);
+      }
+      Thread.sleep(2000);
+      executorsLost = occurrences(driver.log(), "Lost executor");
+      long lostTasks = occurrences(driver.log(), "ExecutorLostFailure") - tasksLost;
+      tasksLost += lostTasks;
+      System.out.printf("killed executor pid %d during stage %s: %d task(s) running by its log, %d lost by the driver's%n", victim.pid(),
+          stage, running, lostTasks);
+      if (lostTasks > 0) {
         break;
       }
     }
@@ -219,6 +232,14 @@ class StandaloneClusterTest {
     String log = driver.log();
     assertTrue(log.contains("Lost executor"), "the driver saw the executor die: " + driver.logTail(8000));
     assertTrue(log.contains("ExecutorLostFailure"), "a task was lost with the executor and run again: " + driver.logTail(8000));
+  }
+
+  private static long occurrences(String text, String what) {
+    long n = 0;
+    for (int i = text.indexOf(what); i >= 0; i = text.indexOf(what, i + what.length())) {
+      n++;
+    }
+    return n;
   }
 
   /** Every preparation table of the cluster run equals the local[2] run's, row for row. */
