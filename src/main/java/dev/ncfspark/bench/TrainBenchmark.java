@@ -157,14 +157,13 @@ public final class TrainBenchmark {
         pmod(xxhash64(col("id"), lit(1L)), lit(USERS)).cast("int").as("user_idx"),
         pow(pmod(xxhash64(col("id"), lit(2L)), lit(1_000_000L)).divide(1e6), 2).multiply(ITEMS).cast("int").as("item_idx"))
         .dropDuplicates("user_idx", "item_idx").cache();
-    long examples = EpochBenchmark.drawnSize(positives, USERS, ITEMS, DISTRIBUTED_NEGATIVES, 1);
     List<Map<String, Object>> out = new ArrayList<>();
-    try {
-      epoch(spark, positives, examples, threads, "local", 1, 0); // warm-up (JIT, native allocations): not reported
-      out.add(epoch(spark, positives, examples, threads, "local", 1, 0));
+    try (EpochBenchmark.DrawnEpochs epochs = new EpochBenchmark.DrawnEpochs(positives, USERS, ITEMS, DISTRIBUTED_NEGATIVES, 1)) {
+      epoch(spark, epochs, threads, "local", 1, 0); // warm-up (JIT, native allocations): not reported
+      out.add(epoch(spark, epochs, threads, "local", 1, 0));
       for (int every : MERGE_EVERY) {
-        Map<String, Object> one = epoch(spark, positives, examples, threads, "distributed", 1, every);
-        Map<String, Object> two = epoch(spark, positives, examples, threads, "distributed", 2, every);
+        Map<String, Object> one = epoch(spark, epochs, threads, "distributed", 1, every);
+        Map<String, Object> two = epoch(spark, epochs, threads, "distributed", 2, every);
         two.put("vs_one_worker", (double) two.get("samples_per_s") / (double) one.get("samples_per_s"));
         out.add(one);
         out.add(two);
@@ -177,12 +176,13 @@ public final class TrainBenchmark {
     return out;
   }
 
-  private static Map<String, Object> epoch(SparkSession spark, Dataset<Row> positives, long examples, int threads, String master,
-      int workers, int every) {
+  private static Map<String, Object> epoch(SparkSession spark, EpochBenchmark.DrawnEpochs epochs, int threads, String master, int workers,
+      int every) {
     NcfConfig cfg = ExperimentConfigLoader.load(Optional.empty(), List.of("models.ncf.factors=8", "models.ncf.batch-size=" + DISTRIBUTED_BATCH,
         "models.ncf.spark.omp-threads=" + threads, "models.ncf.spark.training-master=" + master, "models.ncf.spark.workers=" + workers,
         "models.ncf.spark.merge-every-batches=" + every)).models().ncf();
-    EpochBenchmark.Result t = EpochBenchmark.timeDrawn(spark, cfg, positives, USERS, ITEMS, DISTRIBUTED_NEGATIVES, 1);
+    EpochBenchmark.Result t = epochs.time(spark, cfg);
+    long examples = epochs.size();
     Map<String, Object> r = new LinkedHashMap<>();
     r.put("training_master", master);
     r.put("workers", workers);
@@ -341,7 +341,7 @@ public final class TrainBenchmark {
           + " thread(s) a worker, local[2]: the single-JVM engine (`local`, drawing in the driver) against 1 and 2 workers, each"
           + " drawing its own users' examples, per merge frequency (0 = once per epoch). A distributed epoch = its split (the draws'"
           + " broadcast, the workers' draws) + the rounds' Spark jobs (workers training) + the driver's merges and broadcasts.%n%n",
-          ((Number) examples).longValue(), examples == null ? 0 : ((Number) examples).longValue() / (DISTRIBUTED_NEGATIVES + 1),
+          ((Number) examples).longValue(), ((Number) examples).longValue() / (DISTRIBUTED_NEGATIVES + 1),
           DISTRIBUTED_NEGATIVES, DISTRIBUTED_BATCH, r.get("threads")));
       md.append("| master | workers | merge every | rounds | epoch s | samples/s | vs 1 worker | vs local | split s | workers s | merges s | merge s a round | merge share |\n");
       md.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");

@@ -62,12 +62,12 @@ final class FeaturesStage extends PipelineStage {
     Vocabulary genres = metadata.map(ItemFeatures::genreVocabulary).orElse(new Vocabulary(ItemFeatures.GENRE, List.of()));
     ctx.write(ItemFeatures.vocabularyTable(ctx.spark(), genres), ITEM_GENRES);
     ctx.write(ItemFeatures.of(index, metadata, tags, genres), ITEMS);
-    Dataset<Row> written = ctx.read(ITEMS);
-    ctx.run().writeBytes(ITEM_GENRES_NPY, npy(written, Columns.ITEM_IDX, ItemFeatures.GENRES, genres.size()));
+    Matrix matrix = npy(ctx.read(ITEMS), Columns.ITEM_IDX, ItemFeatures.GENRES, genres.size());
+    ctx.run().writeBytes(ITEM_GENRES_NPY, matrix.npy());
     details.put("genre_vocabulary_size", genres.size());
     details.put("items_with_metadata", metadata.map(m -> matched(index, m, Columns.ITEM)).orElse(0L));
     details.put("items_with_tags", tags.map(t -> matched(index, ItemFeatures.itemTags(t), Columns.ITEM)).orElse(0L));
-    return written.count();
+    return matrix.rows();
   }
 
   /** features/users and its .npy when ingest found user attributes; nothing (0 users) otherwise. */
@@ -82,11 +82,11 @@ final class FeaturesStage extends PipelineStage {
     UserFeatures.Vocabularies vocabularies = UserFeatures.vocabularies(metadata.get());
     ctx.write(UserFeatures.vocabularyTable(ctx.spark(), vocabularies), USER_VOCABULARY);
     ctx.write(UserFeatures.of(index, metadata.get(), vocabularies), USERS);
-    Dataset<Row> written = ctx.read(USERS);
-    ctx.run().writeBytes(USER_DEMOGRAPHICS_NPY, npy(written, Columns.USER_IDX, UserFeatures.DEMOGRAPHICS, vocabularies.size()));
+    Matrix matrix = npy(ctx.read(USERS), Columns.USER_IDX, UserFeatures.DEMOGRAPHICS, vocabularies.size());
+    ctx.run().writeBytes(USER_DEMOGRAPHICS_NPY, matrix.npy());
     details.put("demographics_size", vocabularies.size());
     details.put("users_with_demographics", matched(index, metadata.get(), Columns.USER));
-    return written.count();
+    return matrix.rows();
   }
 
   /** An ingest output the source may not have (ingest deletes its folder before writing, so a present table is current). */
@@ -99,12 +99,15 @@ final class FeaturesStage extends PipelineStage {
     return index.join(other.select(idColumn), new String[] {idColumn}, "left_semi").count();
   }
 
+  /** A feature matrix encoded as .npy, and its rows (the table's, read once). */
+  record Matrix(byte[] npy, long rows) {}
+
   /**
    * The {@code vector} column of {@code table} as a float32 .npy matrix whose row k is dense id k.
    * Collected to the driver in id order: side-information tables have at most tens of thousands
    * of rows of a few dozen floats.
    */
-  static byte[] npy(Dataset<Row> table, String idColumn, String vector, int columns) {
+  static Matrix npy(Dataset<Row> table, String idColumn, String vector, int columns) {
     List<Row> rows = table.select(idColumn, vector).orderBy(idColumn).collectAsList();
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     try {
@@ -128,6 +131,6 @@ final class FeaturesStage extends PipelineStage {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot encode " + vector + " as .npy", e);
     }
-    return bytes.toByteArray();
+    return new Matrix(bytes.toByteArray(), rows.size());
   }
 }

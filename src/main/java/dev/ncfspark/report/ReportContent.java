@@ -74,12 +74,12 @@ final class ReportContent {
     private Map<Column, Map<String, Double>> metricsByColumn() {
         Map<Column, Map<String, Double>> byColumn = new TreeMap<>(COLUMN_ORDER);
         for (MetricValue m : in.metrics()) {
-            Map<String, Double> models = byColumn.computeIfAbsent(
-                    new Column(m.protocol(), m.metric(), m.cutoff()), k -> new TreeMap<>(Formats.NAME_ORDER));
+            Column column = new Column(m.protocol(), m.metric(), m.cutoff());
+            Map<String, Double> models = byColumn.computeIfAbsent(column, k -> new TreeMap<>(Formats.NAME_ORDER));
             Double previous = models.putIfAbsent(m.model(), m.value());
             if (previous != null && Double.compare(previous, m.value()) != 0) {
                 throw new IllegalArgumentException("two different values for " + m.model() + " "
-                        + Formats.label(m.metric() + m.protocol().suffix(), m.cutoff()) + ": " + previous + " and " + m.value());
+                        + column.label() + ": " + previous + " and " + m.value());
             }
         }
         return byColumn;

@@ -33,22 +33,38 @@ public final class EpochBenchmark {
   }
 
   /**
-   * NeuMF of {@code cfg}, one epoch drawn from training {@code positives} (user_idx, item_idx)
-   * with {@code perPositive} uniform negatives each, as the job draws it ({@code epoch-examples =
-   * in-memory}): the single JVM from its memory, distributed workers each their own users' share.
-   * The positives are collected before the clock starts; the draws' broadcast is in the epoch.
+   * Epochs drawn from training positives (user_idx, item_idx) with {@code perPositive} uniform
+   * negatives each, as the job draws them ({@code epoch-examples = in-memory}): the single JVM
+   * from its memory, distributed workers each their own users' share. The positives are
+   * collected once, before any clock starts; the draws' broadcast is in each distributed epoch.
    */
-  public static Result timeDrawn(SparkSession spark, NcfConfig cfg, Dataset<Row> positives, int users, int items, int perPositive,
-      long seed) {
-    try (EpochExamples.Source source = InMemoryEpochExamples.source(positives, positives, users, items, perPositive, 0.0, seed)) {
-      return time(spark, cfg, source.epoch(0), users, items, seed);
-    }
-  }
+  public static final class DrawnEpochs implements AutoCloseable {
+    private final EpochExamples.Source source;
+    private final int users;
+    private final int items;
+    private final long seed;
 
-  /** Examples of one drawn epoch of {@code positives}: what {@link #timeDrawn} trains on. */
-  public static long drawnSize(Dataset<Row> positives, int users, int items, int perPositive, long seed) {
-    try (EpochExamples.Source source = InMemoryEpochExamples.source(positives, positives, users, items, perPositive, 0.0, seed)) {
+    public DrawnEpochs(Dataset<Row> positives, int users, int items, int perPositive, long seed) {
+      this.source = InMemoryEpochExamples.source(positives, positives, users, items, perPositive, 0.0, seed);
+      this.users = users;
+      this.items = items;
+      this.seed = seed;
+      source.epoch(0); // collects the positives now
+    }
+
+    /** Examples of an epoch. */
+    public long size() {
       return source.epoch(0).size();
+    }
+
+    /** NeuMF of {@code cfg}, epoch 0, timed. */
+    public Result time(SparkSession spark, NcfConfig cfg) {
+      return EpochBenchmark.time(spark, cfg, source.epoch(0), users, items, seed);
+    }
+
+    @Override
+    public void close() {
+      source.close();
     }
   }
 
