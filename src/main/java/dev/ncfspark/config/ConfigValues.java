@@ -33,6 +33,18 @@ public final class ConfigValues {
     return v;
   }
 
+  /** An integer >= {@code min}, or the string {@code auto} as {@code auto}. */
+  static int intOrAuto(Config c, String path, int min, int auto) {
+    if (c.getValue(path).valueType() == com.typesafe.config.ConfigValueType.STRING && c.getString(path).trim().equalsIgnoreCase("auto")) {
+      return auto;
+    }
+    try {
+      return intAtLeast(c, path, min);
+    } catch (ConfigException.WrongType e) {
+      throw new ConfigException.BadValue(c.origin(), path, "expected auto or an integer >= " + min + ", found '" + c.getValue(path).unwrapped() + "'");
+    }
+  }
+
   static double doubleIn(Config c, String path, double min, double max) {
     double v = c.getDouble(path);
     if (!(v >= min && v <= max)) {

@@ -22,7 +22,7 @@ public record ExperimentConfig(
     String checkpointDir) {
 
   public static ExperimentConfig from(Config c) {
-    return new ExperimentConfig(
+    ExperimentConfig config = new ExperimentConfig(
         c,
         RunConfig.from(c.getConfig("run")),
         DatasetConfig.from(c.getConfig("dataset")),
@@ -34,6 +34,28 @@ public record ExperimentConfig(
         ModelsConfig.from(c.getConfig("models")),
         EvaluationConfig.from(c.getConfig("evaluation")),
         c.getString("spark.checkpoint-dir"));
+    config.checkSideInformation();
+    return config;
+  }
+
+  /** Whether an enabled model reads the items' text embeddings. */
+  public boolean modelsNeedItemText() {
+    return models.enabled().stream().anyMatch(m -> m.needs().contains(dev.ncfspark.models.ModelDefinition.Need.ITEM_TEXT_EMBEDDINGS));
+  }
+
+  /** Whether the features stage embeds the items' texts in this experiment. */
+  public boolean embedsItemText() {
+    return features.embedsText(modelsNeedItemText());
+  }
+
+  /** A model that needs the features stage's item text embeddings is not enabled without them. */
+  private void checkSideInformation() {
+    if (modelsNeedItemText() && !embedsItemText()) {
+      throw new com.typesafe.config.ConfigException.BadValue(raw.origin(), "models.enabled", "models "
+          + models.enabled().stream().filter(m -> m.needs().contains(dev.ncfspark.models.ModelDefinition.Need.ITEM_TEXT_EMBEDDINGS)).toList()
+          + " need the items' text embeddings: expected features.enabled = true and features.text-embedding = auto or on, found "
+          + "features.enabled = " + features.enabled() + ", features.text-embedding = " + ConfigValues.kebab(features.textEmbedding()));
+    }
   }
 
   /** The sub-tree at {@code path} as canonical JSON (sorted keys, no comments): stable for hashing. */

@@ -10,13 +10,16 @@ import java.util.List;
  * Which models the run trains and evaluates, and their hyper-parameters: the baselines (fitted by
  * the evaluate stage) and the NCF models (trained by the train stage).
  */
-public record ModelsConfig(List<ModelDefinition> enabled, Als als, AlsExplicit alsExplicit, NcfConfig ncf) {
+public record ModelsConfig(List<ModelDefinition> enabled, Als als, AlsExplicit alsExplicit, ContentKnnConfig contentKnn, NcfConfig ncf) {
 
   /** Implicit ALS: single values and optional grid lists (searched on validation). */
   public record Als(int rank, double regParam, double alpha, int maxIter, List<Integer> gridRank, List<Double> gridRegParam, List<Double> gridAlpha) {}
 
   /** Explicit ALS for rating prediction. */
   public record AlsExplicit(int rank, double regParam, int maxIter) {}
+
+  /** content-knn: how a training item weighs in its user's profile, and whether the item vectors are centred on their mean first. */
+  public record ContentKnnConfig(dev.ncfspark.models.ContentKnn.Weight weight, boolean center) {}
 
   /**
    * The enabled models the train stage trains, in training order (the order of {@link
@@ -49,6 +52,8 @@ public record ModelsConfig(List<ModelDefinition> enabled, Als als, AlsExplicit a
     Config e = c.getConfig("als-explicit");
     AlsExplicit explicit = new AlsExplicit(ConfigValues.intAtLeast(e, "rank", 1), ConfigValues.doubleIn(e, "reg-param", 0, 1e6),
         ConfigValues.intAtLeast(e, "max-iter", 1));
-    return new ModelsConfig(List.copyOf(enabled), als, explicit, NcfConfig.from(c.getConfig("ncf")));
+    ContentKnnConfig contentKnn = new ContentKnnConfig(ConfigValues.enumValue(c.getConfig("content-knn"), "weight",
+        dev.ncfspark.models.ContentKnn.Weight.class), c.getBoolean("content-knn.center"));
+    return new ModelsConfig(List.copyOf(enabled), als, explicit, contentKnn, NcfConfig.from(c.getConfig("ncf")));
   }
 }

@@ -114,13 +114,30 @@ public record NcfConfig(int gmfEmbedding, int mlpEmbedding, List<Integer> mlpLay
    * @param unicastPort        port of shared-gradient training's transport (Aeron, UDP)
    * @param networkMask        network the shared-gradient transport binds to, e.g. 10.0.0.0/16
    * @param controllerAddress  shared-gradient master address ("" = the driver's spark.driver.host)
-   * @param mergeEveryBatches  distributed: minibatches per worker between merges (0 = one merge per epoch)
+   * @param mergeEveryBatches  distributed: minibatches per worker between merges (0 = one merge per epoch,
+   *                           {@link #MERGE_AUTO} = {@link #mergeEveryBatches(int)} by the number of workers)
    * @param merge              distributed: how the workers' rounds are combined
    * @param workerGpus         distributed: GPUs each worker's task requests (Spark stage-level scheduling; 0: the cluster's task defaults)
    */
   public record SparkTraining(TrainingMaster trainingMaster, Approach approach, int workers, int workersPerExecutor, int averagingFrequency, int prefetchBatches,
       int ompThreads, double threshold, int partitions, int progressEveryBatches, int unicastPort, String networkMask,
-      String controllerAddress, int mergeEveryBatches, Merge merge, double workerGpus) {}
+      String controllerAddress, int mergeEveryBatches, Merge merge, double workerGpus) {
+    /** {@code merge-every-batches = auto}. */
+    public static final int MERGE_AUTO = -1;
+    /** With {@code auto}: minibatches the workers train together between two merges. */
+    public static final int AUTO_MINIBATCHES_BETWEEN_MERGES = 100;
+
+    /**
+     * Minibatches each of {@code workers} workers trains between two merges (0: once an epoch).
+     * {@code auto} bounds what all workers together train between merges to about
+     * {@value #AUTO_MINIBATCHES_BETWEEN_MERGES} minibatches (2 workers: 50, 4: 25): the summed moves
+     * of an item row grow with the workers, and 4 workers merging every 50 overshot (README,
+     * "Distributed training").
+     */
+    public int mergeEveryBatches(int workers) {
+      return mergeEveryBatches == MERGE_AUTO ? Math.max(1, AUTO_MINIBATCHES_BETWEEN_MERGES / Math.max(1, workers)) : mergeEveryBatches;
+    }
+  }
 
   /**
    * How distributed training combines the workers' rounds (embedding rows over the workers that
@@ -199,7 +216,7 @@ public record NcfConfig(int gmfEmbedding, int mlpEmbedding, List<Integer> mlpLay
         ConfigValues.intAtLeast(s, "unicast-port", 1024),
         s.getString("network-mask"),
         s.getString("controller-address"),
-        ConfigValues.intAtLeast(s, "merge-every-batches", 0),
+        ConfigValues.intOrAuto(s, "merge-every-batches", 0, SparkTraining.MERGE_AUTO),
         ConfigValues.enumValue(s, "merge", Merge.class),
         ConfigValues.doubleIn(s, "worker-gpus", 0, 64));
     Engine engine = ConfigValues.enumValue(c, "engine", Engine.class);

@@ -55,6 +55,12 @@ final class EvaluateStage extends PipelineStage {
     super(NAME, "models", "evaluation", "run.seed");
   }
 
+  /** A model that reads the features stage's output makes this stage depend on its configuration too. */
+  @Override
+  String fingerprintExtras(dev.ncfspark.config.ExperimentConfig config) {
+    return config.modelsNeedItemText() ? "features=" + config.sectionJson("features") : "";
+  }
+
   @Override
   List<String> outputs() {
     return List.of(NAME, METRICS, METRICS_JSON, PER_USER, RECOMMENDATIONS);

@@ -3,6 +3,7 @@ package dev.ncfspark.pipeline;
 import dev.ncfspark.config.FeaturesConfig;
 import dev.ncfspark.data.Columns;
 import dev.ncfspark.data.features.ItemFeatures;
+import dev.ncfspark.data.features.TextEmbeddings;
 import dev.ncfspark.data.features.UserFeatures;
 import dev.ncfspark.data.features.Vocabulary;
 import dev.ncfspark.io.NpyWriter;
@@ -21,8 +22,11 @@ import org.apache.spark.sql.Row;
  * {@code features/items} (item_idx, item, multi-hot genres over {@code features/item_genres},
  * year, text) for every item of the id map; {@code features/users} (user_idx, user, one-hot
  * gender, age group, occupation and their concatenation over {@code features/user_vocabulary})
- * when the source has user attributes; both matrices as NumPy files in {@code features/npy/}
- * (row k = dense id k). No later stage reads them, so this stage stays out of their fingerprints.
+ * when the source has user attributes; the items' text embeddings ({@code text_embedding}) when
+ * an enabled model needs them or {@code features.text-embedding = on}; every matrix as a NumPy
+ * file in {@code features/npy/} (row k = dense id k). Only the evaluate stage's side-information
+ * models read them (their stage adds this stage's configuration to its fingerprint), so this
+ * stage stays out of the preparation's fingerprints.
  */
 final class FeaturesStage extends PipelineStage {
   static final String NAME = "features";
@@ -32,6 +36,7 @@ final class FeaturesStage extends PipelineStage {
   static final String USER_VOCABULARY = NAME + "/user_vocabulary";
   static final String ITEM_GENRES_NPY = NAME + "/npy/item_genres.npy";
   static final String USER_DEMOGRAPHICS_NPY = NAME + "/npy/user_demographics.npy";
+  static final String TEXT_NPY = NAME + "/npy/text.npy";
 
   FeaturesStage() {
     super(NAME, "features");
@@ -40,6 +45,12 @@ final class FeaturesStage extends PipelineStage {
   @Override
   boolean feedsLaterStages() {
     return false;
+  }
+
+  /** With text-embedding = auto, whether the texts are embedded depends on the enabled models. */
+  @Override
+  String fingerprintExtras(dev.ncfspark.config.ExperimentConfig config) {
+    return "embeds-text=" + config.embedsItemText();
   }
 
   @Override
@@ -61,9 +72,28 @@ final class FeaturesStage extends PipelineStage {
     Dataset<Row> index = ctx.read(IndexStage.ITEMS);
     Vocabulary genres = metadata.map(ItemFeatures::genreVocabulary).orElse(new Vocabulary(ItemFeatures.GENRE, List.of()));
     ctx.write(ItemFeatures.vocabularyTable(ctx.spark(), genres), ITEM_GENRES);
-    ctx.write(ItemFeatures.of(index, metadata, tags, genres), ITEMS);
-    Matrix matrix = npy(ctx.read(ITEMS), Columns.ITEM_IDX, ItemFeatures.GENRES, genres.size());
+    Dataset<Row> items = ItemFeatures.of(index, metadata, tags, genres);
+    boolean embed = ctx.config().embedsItemText();
+    if (embed) {
+      // spread over every core: the embedding is the expensive part of the stage
+      items = TextEmbeddings.withEmbedding(items.repartition(ctx.spark().sparkContext().defaultParallelism(), items.col(Columns.ITEM_IDX)),
+          ItemFeatures.TEXT, ItemFeatures.TEXT_EMBEDDING, cfg.textEmbeddingBatch());
+    }
+    long start = System.nanoTime();
+    ctx.write(items, ITEMS);
+    double writeSeconds = (System.nanoTime() - start) / 1e9;
+    Dataset<Row> written = ctx.read(ITEMS);
+    Matrix matrix = npy(written, Columns.ITEM_IDX, ItemFeatures.GENRES, genres.size());
     ctx.run().writeBytes(ITEM_GENRES_NPY, matrix.npy());
+    details.put("text_embedding", embed);
+    if (embed) {
+      Matrix text = npy(written, Columns.ITEM_IDX, ItemFeatures.TEXT_EMBEDDING, TextEmbeddings.DIMENSIONS);
+      ctx.run().writeBytes(TEXT_NPY, text.npy());
+      details.put("text_embedding_model", TextEmbeddings.MODEL);
+      details.put("text_embedding_dimensions", TextEmbeddings.DIMENSIONS);
+      details.put("items_with_text_embedding", text.nonNull());
+      details.put("text_embedding_seconds", Math.round(writeSeconds * 10) / 10.0);
+    }
     details.put("genre_vocabulary_size", genres.size());
     details.put("items_with_metadata", metadata.map(m -> matched(index, m, Columns.ITEM)).orElse(0L));
     details.put("items_with_tags", tags.map(t -> matched(index, ItemFeatures.itemTags(t), Columns.ITEM)).orElse(0L));
@@ -99,12 +129,12 @@ final class FeaturesStage extends PipelineStage {
     return index.join(other.select(idColumn), new String[] {idColumn}, "left_semi").count();
   }
 
-  /** A feature matrix encoded as .npy, and its rows (the table's, read once). */
-  record Matrix(byte[] npy, long rows) {}
+  /** A feature matrix encoded as .npy, its rows (the table's, read once), and the rows whose vector was not null. */
+  record Matrix(byte[] npy, long rows, long nonNull) {}
 
   /**
-   * The {@code vector} column of {@code table} as a float32 .npy matrix whose row k is dense id k.
-   * Collected to the driver in id order: side-information tables have at most tens of thousands
+   * The {@code vector} column of {@code table} as a float32 .npy matrix whose row k is dense id k
+   * (zeros where the vector is null: an item without text has no embedding). Collected to the driver in id order: side-information tables have at most tens of thousands
    * of rows of a few dozen floats.
    */
   static Matrix npy(Dataset<Row> table, String idColumn, String vector, int columns) {
@@ -113,11 +143,17 @@ final class FeaturesStage extends PipelineStage {
     try {
       NpyWriter npy = NpyWriter.float32(bytes, rows.size(), columns);
       float[] values = new float[columns];
+      long nonNull = 0;
       for (int k = 0; k < rows.size(); k++) {
         Row r = rows.get(k);
         if (r.getInt(0) != k) {
           throw new IllegalStateException(idColumn + " " + r.getInt(0) + " at row " + k + ": the dense ids are not 0.." + (rows.size() - 1));
         }
+        if (r.isNullAt(1)) {
+          npy.writeRow(new float[columns]);
+          continue;
+        }
+        nonNull++;
         List<Float> v = r.getList(1);
         if (v.size() != columns) {
           throw new IllegalStateException(vector + " of " + idColumn + " " + k + " has " + v.size() + " values, expected " + columns);
@@ -128,9 +164,9 @@ final class FeaturesStage extends PipelineStage {
         npy.writeRow(values);
       }
       npy.finish();
+      return new Matrix(bytes.toByteArray(), rows.size(), nonNull);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot encode " + vector + " as .npy", e);
     }
-    return new Matrix(bytes.toByteArray(), rows.size());
   }
 }

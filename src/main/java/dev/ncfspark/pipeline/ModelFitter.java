@@ -2,9 +2,11 @@ package dev.ncfspark.pipeline;
 
 import dev.ncfspark.config.ModelsConfig;
 import dev.ncfspark.config.NcfConfig;
+import dev.ncfspark.data.features.ItemFeatures;
 import dev.ncfspark.io.Json;
 import dev.ncfspark.models.AlsRanker;
 import dev.ncfspark.models.AlsRatingPredictor;
+import dev.ncfspark.models.ContentKnn;
 import dev.ncfspark.models.ModelDefinition;
 import dev.ncfspark.models.NaiveRatingPredictor;
 import dev.ncfspark.models.PairScorer;
@@ -48,6 +50,8 @@ final class ModelFitter {
       case MOST_POP -> new Ranking(data.popularity());
       case RANDOM -> new Ranking(new RandomScorer(seed));
       case ALS -> new Ranking(als(models.als()));
+      case CONTENT_KNN -> new Ranking(ContentKnn.fit(data.train(), ctx.read(FeaturesStage.ITEMS), ItemFeatures.TEXT_EMBEDDING,
+          Math.toIntExact(ctx.read(IndexStage.USERS).count()), Math.toIntExact(data.catalogue()), models.contentKnn().weight(), models.contentKnn().center()));
       case GMF, MLP, NEUMF -> new Ranking(trainedNcf(model, models.ncf()));
       case ALS_EXPLICIT -> new Rating(AlsRatingPredictor.fit(data.train(), new AlsRatingPredictor.Params(models.alsExplicit().rank(),
           models.alsExplicit().regParam(), models.alsExplicit().maxIter()), seed));

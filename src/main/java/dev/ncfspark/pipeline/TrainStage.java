@@ -145,7 +145,11 @@ final class TrainStage extends PipelineStage {
     details.put("per_model", perModel);
     details.put("training_master", ConfigValues.kebab(cfg.spark().trainingMaster()));
     if (cfg.spark().trainingMaster() != NcfConfig.TrainingMaster.LOCAL) {
-      details.put("workers", TrainingMasters.workers(cfg, ctx.spark().sparkContext()));
+      int workers = TrainingMasters.workers(cfg, ctx.spark().sparkContext());
+      details.put("workers", workers);
+      if (cfg.spark().trainingMaster() == NcfConfig.TrainingMaster.DISTRIBUTED) {
+        details.put("merge_every_batches", cfg.spark().mergeEveryBatches(workers));
+      }
     }
     details.put("engine", SparkNcfTrainer.engineName(cfg));
     details.put("epoch_examples", cfg.examplesInMemory() ? "in-memory" : "spark");

@@ -23,12 +23,16 @@ class ExperimentConfigLoaderTest {
     assertEquals(SplitConfig.Kind.LEAVE_ONE_OUT, c.split().kind());
     assertEquals(99, c.negatives().evalCount());
     assertEquals(4, c.negatives().trainPerPositive());
-    assertEquals(new FeaturesConfig(true, true), c.features());
+    assertEquals(new FeaturesConfig(true, true, FeaturesConfig.TextEmbedding.AUTO, 32), c.features());
+    assertTrue(!c.embedsItemText(), "no default model needs the text embeddings");
   }
 
   @Test
   void theFeaturesSectionIsReadAndItsUnknownKeysRejected() {
-    assertEquals(new FeaturesConfig(true, false), ExperimentConfigLoader.load(Optional.empty(), List.of("features.tags=false")).features());
+    assertEquals(new FeaturesConfig(true, false, FeaturesConfig.TextEmbedding.ON, 8), ExperimentConfigLoader.load(Optional.empty(),
+        List.of("features.tags=false", "features.text-embedding=on", "features.text-embedding-batch=8")).features());
+    assertTrue(ExperimentConfigLoader.load(Optional.empty(), List.of("models.enabled=[content-knn]")).embedsItemText(),
+        "auto: embedded when an enabled model needs it");
     assertTrue(!ExperimentConfigLoader.load(Optional.empty(), List.of("features.enabled=false")).features().enabled());
     IllegalArgumentException unknown = assertThrows(IllegalArgumentException.class,
         () -> ExperimentConfigLoader.load(Optional.empty(), List.of("features.tag=false")));
@@ -75,10 +79,17 @@ class ExperimentConfigLoaderTest {
     ConfigException driver = assertThrows(ConfigException.class, () -> ExperimentConfigLoader.load(Optional.empty(),
         List.of("models.ncf.epoch-examples=driver")));
     assertTrue(driver.getMessage().contains("epoch-examples") && driver.getMessage().contains("in-memory"), driver.getMessage());
-    dev.ncfspark.config.NcfConfig distributed = ExperimentConfigLoader.load(Optional.empty(),
+    NcfConfig distributed = ExperimentConfigLoader.load(Optional.empty(),
         List.of("models.ncf.spark.training-master=distributed", "models.ncf.spark.merge-every-batches=25")).models().ncf();
     assertTrue(distributed.sparseEngine() && distributed.examplesInMemory());
-    assertEquals(25, distributed.spark().mergeEveryBatches());
+    assertEquals(25, distributed.spark().mergeEveryBatches(4), "a number is kept whatever the workers");
+    NcfConfig.SparkTraining auto = ExperimentConfigLoader.load(Optional.empty(), List.of()).models().ncf().spark();
+    assertEquals(NcfConfig.SparkTraining.MERGE_AUTO, auto.mergeEveryBatches(), "the default is auto");
+    assertEquals(List.of(100, 50, 25, 12, 1), List.of(auto.mergeEveryBatches(1), auto.mergeEveryBatches(2), auto.mergeEveryBatches(4),
+        auto.mergeEveryBatches(8), auto.mergeEveryBatches(200)), "about 100 minibatches of all workers between merges");
+    ConfigException merge = assertThrows(ConfigException.class, () -> ExperimentConfigLoader.load(Optional.empty(),
+        List.of("models.ncf.spark.merge-every-batches=often")));
+    assertTrue(merge.getMessage().contains("merge-every-batches") && merge.getMessage().contains("auto"), merge.getMessage());
     ConfigException gpus = assertThrows(ConfigException.class, () -> ExperimentConfigLoader.load(Optional.empty(),
         List.of("models.ncf.spark.worker-gpus=1", "models.ncf.spark.training-master=local")));
     assertTrue(gpus.getMessage().contains("worker-gpus") && gpus.getMessage().contains("distributed"), gpus.getMessage());

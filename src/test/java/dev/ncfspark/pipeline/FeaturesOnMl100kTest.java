@@ -9,9 +9,6 @@ import dev.ncfspark.data.Columns;
 import dev.ncfspark.data.features.ItemFeatures;
 import dev.ncfspark.data.features.UserFeatures;
 import dev.ncfspark.data.ingest.IngestResult;
-import dev.ncfspark.io.Json;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -20,7 +17,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
@@ -128,32 +124,10 @@ class FeaturesOnMl100kTest {
 
   @Test
   void theNpyExportsLoadInNumPyWithRowKTheVectorOfDenseIdK() throws Exception {
-    assumeTrue(numpyAvailable(), "python3 with numpy is not installed (Debian: python3-numpy)");
-    checkNpy(run.resolve(FeaturesStage.ITEM_GENRES_NPY), table(FeaturesStage.ITEMS), Columns.ITEM_IDX, ItemFeatures.GENRES, 19);
-    checkNpy(run.resolve(FeaturesStage.USER_DEMOGRAPHICS_NPY), table(FeaturesStage.USERS), Columns.USER_IDX, UserFeatures.DEMOGRAPHICS,
+    assumeTrue(NumPyCheck.available(), "python3 with numpy is not installed (Debian: python3-numpy)");
+    NumPyCheck.rowKIsDenseIdK(run.resolve(FeaturesStage.ITEM_GENRES_NPY), table(FeaturesStage.ITEMS), Columns.ITEM_IDX, ItemFeatures.GENRES, 19);
+    NumPyCheck.rowKIsDenseIdK(run.resolve(FeaturesStage.USER_DEMOGRAPHICS_NPY), table(FeaturesStage.USERS), Columns.USER_IDX, UserFeatures.DEMOGRAPHICS,
         2 + 7 + 21);
-  }
-
-  /** numpy.load of the file: float32, C order, (rows, columns), and row k equal to the Parquet vector of dense id k. */
-  @SuppressWarnings("unchecked")
-  private static void checkNpy(Path npy, Dataset<Row> table, String idColumn, String vectorColumn, int columns) throws Exception {
-    String script = "import json, sys, numpy\n"
-        + "a = numpy.load(sys.argv[1])\n"
-        + "print(json.dumps({'dtype': str(a.dtype), 'descr': a.dtype.str, 'shape': list(a.shape),"
-        + " 'c_order': bool(a.flags['C_CONTIGUOUS']), 'rows': a.tolist()}))\n";
-    Map<String, Object> loaded = Json.readMap(python(List.of("-c", script, npy.toString())));
-    List<Row> rows = table.select(idColumn, vectorColumn).orderBy(idColumn).collectAsList();
-    assertEquals("float32", loaded.get("dtype"), npy.toString());
-    assertEquals("<f4", loaded.get("descr"));
-    assertEquals(List.of(rows.size(), columns), loaded.get("shape"));
-    assertEquals(true, loaded.get("c_order"));
-    List<List<Number>> matrix = (List<List<Number>>) loaded.get("rows");
-    for (int k = 0; k < rows.size(); k++) {
-      assertEquals(k, rows.get(k).getInt(0));
-      List<Float> expected = rows.get(k).getList(1);
-      List<Float> actual = matrix.get(k).stream().map(Number::floatValue).toList();
-      assertEquals(expected, actual, npy.getFileName() + " row " + k);
-    }
   }
 
   private static Set<String> genres(Row item, List<String> vocabulary) {
@@ -172,26 +146,5 @@ class FeaturesOnMl100kTest {
   private static List<String> values(Dataset<Row> vocabulary, String attribute) {
     return vocabulary.where(vocabulary.col(UserFeatures.ATTRIBUTE).equalTo(attribute)).orderBy(UserFeatures.POSITION)
         .select(UserFeatures.VALUE).as(Encoders.STRING()).collectAsList();
-  }
-
-  private static boolean numpyAvailable() throws InterruptedException {
-    try {
-      Process p = new ProcessBuilder("python3", "-c", "import numpy").redirectErrorStream(true).start();
-      p.getInputStream().readAllBytes();
-      return p.waitFor(60, TimeUnit.SECONDS) && p.exitValue() == 0;
-    } catch (IOException e) {
-      return false;
-    }
-  }
-
-  /** python3 with {@code args}: its standard output (stderr to the test's own). */
-  private static String python(List<String> args) throws Exception {
-    List<String> cmd = new ArrayList<>(List.of("python3"));
-    cmd.addAll(args);
-    Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start();
-    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertTrue(p.waitFor(60, TimeUnit.SECONDS), "python3 did not finish in 60 s");
-    assertEquals(0, p.exitValue(), "python3 " + args + " failed; its output: " + out);
-    return out;
   }
 }

@@ -44,6 +44,8 @@ public final class ItemFeatures {
   /** Release year from the title, null when it has none. */
   public static final String YEAR = "year";
   public static final String TEXT = "text";
+  /** The text's sentence embedding ({@link TextEmbeddings}), when the features stage embeds. */
+  public static final String TEXT_EMBEDDING = "text_embedding";
   /** An item's distinct tags, most applied first ({@link #itemTags}). */
   public static final String TAGS = "tags";
   /** Columns of the genre vocabulary table ({@link #vocabularyTable}). */

@@ -151,7 +151,7 @@ final class DistributedEngine implements NcfEngine {
     try {
       int batch = cfg.batchSize();
       long most = java.util.Arrays.stream(shares.sizes()).map(n -> (n + batch - 1) / batch).max().orElse(0);
-      int every = cfg.spark().mergeEveryBatches();
+      int every = cfg.spark().mergeEveryBatches(workers);
       long rounds = every == 0 ? 1 : Math.max(1, (most + every - 1) / every);
       start = jsc.broadcast(driver.checkpoint());
       double split = (System.nanoTime() - t0) / 1e9;

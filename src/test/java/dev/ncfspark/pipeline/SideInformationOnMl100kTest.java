@@ -1,0 +1,84 @@
+package dev.ncfspark.pipeline;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import com.typesafe.config.ConfigException;
+import dev.ncfspark.SparkTestSession;
+import dev.ncfspark.config.ExperimentConfigLoader;
+import dev.ncfspark.data.Columns;
+import dev.ncfspark.data.features.ItemFeatures;
+import dev.ncfspark.data.features.TextEmbeddings;
+import dev.ncfspark.io.Json;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The models that use side information on ml-100k (leave-one-out, 99 negatives, core-5, the
+ * suite's seed): the features stage embeds every u.item title with its genres, and content-knn is
+ * scored on the same split and negatives as MostPop. A run of its own (the shared run's evaluate
+ * stage holds the baselines).
+ */
+class SideInformationOnMl100kTest {
+  private static Path run;
+  private static Map<String, Double> metrics;
+  private static Map<String, Object> features;
+
+  @BeforeAll
+  @SuppressWarnings("unchecked")
+  static void run() throws Exception {
+    RunPipeline.Outcome o = new RunPipeline(SparkTestSession.get(), TestRuns.ml100k("run.id=ml100k-side-information",
+        "models.enabled=[content-knn, most-pop]")).run(Set.of(), false);
+    run = Path.of(o.runPath().replace("file:", ""));
+    features = o.stats().get("features").details();
+    metrics = new HashMap<>();
+    for (Object m : Json.readList(Files.readString(run.resolve("metrics.json")))) {
+      Map<String, Object> x = (Map<String, Object>) m;
+      metrics.put(x.get("model") + "/" + x.get("protocol") + "/" + x.get("metric") + "@" + x.get("cutoff"), ((Number) x.get("value")).doubleValue());
+    }
+  }
+
+  @Test
+  void everyItemIsEmbeddedAndTheMatrixLoadsInNumPy() throws Exception {
+    Dataset<Row> items = SparkTestSession.get().read().parquet(run.resolve(FeaturesStage.ITEMS).toString());
+    long n = items.count();
+    assertEquals(n, items.where(items.col(ItemFeatures.TEXT_EMBEDDING).isNotNull()).count(), "u.item gives every movie a title");
+    assertEquals(n, ((Number) features.get("items_with_text_embedding")).longValue());
+    assertEquals(true, features.get("text_embedding"));
+    assertTrue(((Number) features.get("text_embedding_seconds")).doubleValue() > 0);
+    assumeTrue(NumPyCheck.available(), "python3 with numpy is not installed (Debian: python3-numpy)");
+    NumPyCheck.rowKIsDenseIdK(run.resolve(FeaturesStage.TEXT_NPY), items, Columns.ITEM_IDX, ItemFeatures.TEXT_EMBEDDING,
+        TextEmbeddings.DIMENSIONS);
+  }
+
+  /**
+   * Titles and genres alone carry a real signal (random is 0.10), but over all test users they
+   * do not reach MostPop on ml-100k (measured 0.246 against 0.366, seed 42): the sampled negatives
+   * are uniform, so popularity alone ranks most of them below the positive.
+   */
+  @Test
+  void contentKnnLearnsFromTheTextsAlone() {
+    double knn = metrics.get("content-knn/sampled/HR@10");
+    assertTrue(knn > 0.20, "content-knn HR@10 " + knn + " against about 0.10 for random scores");
+    assertTrue(metrics.get("content-knn/sampled/NDCG@10") > 0.10, metrics.toString());
+    assertTrue(metrics.containsKey("content-knn/full/Recall@10"), metrics.keySet().toString());
+  }
+
+  @Test
+  void contentKnnWithoutEmbeddingsIsAConfigurationError() {
+    ConfigException e = assertThrows(ConfigException.class, () -> ExperimentConfigLoader.load(Optional.empty(),
+        List.of("models.enabled=[content-knn]", "features.text-embedding=off")));
+    assertTrue(e.getMessage().contains("content-knn") && e.getMessage().contains("features.text-embedding"), e.getMessage());
+  }
+}
