@@ -15,11 +15,9 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 data="${1:-$here/../shared/data/ml-100k}"
 seeds="${2:-1 2 3}"
 wanted="${3:-local distributed-2w distributed-4w}"
-stamp="$(date -u +%Y-%m-%dT%H%M%S)"
-out="$here/target/distributed-quality/$stamp"
-jar="$out/ncf-spark.jar"
-mkdir -p "$out" "$here/bench/results"
-cp "$here/target/ncf-spark.jar" "$jar"   # later builds do not change the runs under way
+# shellcheck source=run-folder.sh
+. "$here/bench/run-folder.sh"
+bench_run_folder distributed-quality
 # name | Spark master | settings
 all_configs=(
   "local|local[2]|models.ncf.spark.training-master=local"

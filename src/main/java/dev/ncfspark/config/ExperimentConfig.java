@@ -38,9 +38,14 @@ public record ExperimentConfig(
     return config;
   }
 
+  /** Whether an enabled model reads the features stage's item vectors (then the evaluate stage depends on its configuration). */
+  public boolean modelsReadFeatures() {
+    return !featureModels().isEmpty();
+  }
+
   /** Whether an enabled model reads the items' text embeddings. */
   public boolean modelsNeedItemText() {
-    return models.enabled().stream().anyMatch(m -> m.needs().contains(dev.ncfspark.models.ModelDefinition.Need.ITEM_TEXT_EMBEDDINGS));
+    return models.isEnabled("content-knn") && models.contentKnn().usesText();
   }
 
   /** Whether the features stage embeds the items' texts in this experiment. */
@@ -48,13 +53,30 @@ public record ExperimentConfig(
     return features.embedsText(modelsNeedItemText());
   }
 
-  /** A model that needs the features stage's item text embeddings is not enabled without them. */
+  private java.util.List<dev.ncfspark.models.ModelDefinition> featureModels() {
+    return models.enabled().stream().filter(m -> m.needs().contains(dev.ncfspark.models.ModelDefinition.Need.ITEM_FEATURES)).toList();
+  }
+
+  /** A model that reads the features stage's item vectors is not enabled without them. */
   private void checkSideInformation() {
+    if (!modelsReadFeatures()) {
+      return;
+    }
+    if (!features.enabled()) {
+      throw new com.typesafe.config.ConfigException.BadValue(raw.origin(), "models.enabled", "models " + featureModels()
+          + " read the features stage's item vectors: expected features.enabled = true");
+    }
     if (modelsNeedItemText() && !embedsItemText()) {
-      throw new com.typesafe.config.ConfigException.BadValue(raw.origin(), "models.enabled", "models "
-          + models.enabled().stream().filter(m -> m.needs().contains(dev.ncfspark.models.ModelDefinition.Need.ITEM_TEXT_EMBEDDINGS)).toList()
-          + " need the items' text embeddings: expected features.enabled = true and features.text-embedding = auto or on, found "
-          + "features.enabled = " + features.enabled() + ", features.text-embedding = " + ConfigValues.kebab(features.textEmbedding()));
+      throw new com.typesafe.config.ConfigException.BadValue(raw.origin(), "models.enabled", "models " + featureModels()
+          + " need the items' text embeddings: expected features.text-embedding = auto or on, found "
+          + ConfigValues.kebab(features.textEmbedding()));
+    }
+    String modality = models.contentKnn().modality();
+    if (models.isEnabled("content-knn") && !models.contentKnn().usesText()
+        && features.external().stream().noneMatch(m -> m.name().equals(modality))) {
+      throw new com.typesafe.config.ConfigException.BadValue(raw.origin(), "models.content-knn.modality", "expected text or the name of a "
+          + "features.external modality " + features.external().stream().map(FeaturesConfig.ExternalModality::name).toList()
+          + ", found '" + modality + "'");
     }
   }
 

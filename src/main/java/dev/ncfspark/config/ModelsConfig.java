@@ -18,8 +18,19 @@ public record ModelsConfig(List<ModelDefinition> enabled, Als als, AlsExplicit a
   /** Explicit ALS for rating prediction. */
   public record AlsExplicit(int rank, double regParam, int maxIter) {}
 
-  /** content-knn: how a training item weighs in its user's profile, and whether the item vectors are centred on their mean first. */
-  public record ContentKnnConfig(dev.ncfspark.models.ContentKnn.Weight weight, boolean center) {}
+  /**
+   * content-knn: the item vectors it uses ({@code text}: the features stage's text embeddings, or
+   * the name of a features.external modality), how a training item weighs in its user's profile,
+   * and whether the item vectors are centred on their mean first.
+   */
+  public record ContentKnnConfig(String modality, dev.ncfspark.models.ContentKnn.Weight weight, boolean center) {
+    /** The modality that means the features stage's text embeddings. */
+    public static final String TEXT = "text";
+
+    public boolean usesText() {
+      return TEXT.equals(modality);
+    }
+  }
 
   /**
    * The enabled models the train stage trains, in training order (the order of {@link
@@ -52,7 +63,7 @@ public record ModelsConfig(List<ModelDefinition> enabled, Als als, AlsExplicit a
     Config e = c.getConfig("als-explicit");
     AlsExplicit explicit = new AlsExplicit(ConfigValues.intAtLeast(e, "rank", 1), ConfigValues.doubleIn(e, "reg-param", 0, 1e6),
         ConfigValues.intAtLeast(e, "max-iter", 1));
-    ContentKnnConfig contentKnn = new ContentKnnConfig(ConfigValues.enumValue(c.getConfig("content-knn"), "weight",
+    ContentKnnConfig contentKnn = new ContentKnnConfig(c.getString("content-knn.modality"), ConfigValues.enumValue(c.getConfig("content-knn"), "weight",
         dev.ncfspark.models.ContentKnn.Weight.class), c.getBoolean("content-knn.center"));
     return new ModelsConfig(List.copyOf(enabled), als, explicit, contentKnn, NcfConfig.from(c.getConfig("ncf")));
   }

@@ -21,8 +21,8 @@ public enum ModelDefinition {
   RANDOM("random", Task.RANKING, FittedBy.EVALUATE_STAGE),
   /** Spark MLlib's implicit ALS (optionally grid-searched on validation). */
   ALS("als", Task.RANKING, FittedBy.EVALUATE_STAGE),
-  /** Cosine of the item's text embedding with the user's rating-weighted mean of their items' (ContentKnn). */
-  CONTENT_KNN("content-knn", Task.RANKING, FittedBy.EVALUATE_STAGE, Need.ITEM_TEXT_EMBEDDINGS),
+  /** Cosine of the item's vector (text embedding or another modality) with the user's rating-weighted mean of their items' (ContentKnn). */
+  CONTENT_KNN("content-knn", Task.RANKING, FittedBy.EVALUATE_STAGE, Need.ITEM_FEATURES),
   /** NCF's generalised matrix factorisation tower (He et al. 2017). */
   GMF("gmf", Task.RANKING, FittedBy.TRAIN_STAGE),
   /** NCF's multi-layer perceptron tower. */
@@ -60,8 +60,8 @@ public enum ModelDefinition {
   public enum Need {
     /** Explicit rating values (a dataset without a rating column has only 1.0). */
     RATINGS,
-    /** The features stage's item text embeddings (features/items, text_embedding). */
-    ITEM_TEXT_EMBEDDINGS
+    /** The features stage's item vectors: the text embeddings, or an external modality. */
+    ITEM_FEATURES
   }
 
   private final String configName;

@@ -41,6 +41,7 @@ final class EvaluateStage extends PipelineStage {
   static final String METRICS = "metrics";
   static final String METRICS_JSON = "metrics.json";
   static final String PER_USER = "per_user_metrics";
+  static final String FEW_INTERACTION_METRICS = NAME + "/few_interaction_metrics.json";
   static final String RECOMMENDATIONS = "recommendations";
   static final String SIGNIFICANCE = NAME + "/significance.json";
   static final String TIMINGS = NAME + "/timings.json";
@@ -58,7 +59,7 @@ final class EvaluateStage extends PipelineStage {
   /** A model that reads the features stage's output makes this stage depend on its configuration too. */
   @Override
   String fingerprintExtras(dev.ncfspark.config.ExperimentConfig config) {
-    return config.modelsNeedItemText() ? "features=" + config.sectionJson("features") : "";
+    return config.modelsReadFeatures() ? "features=" + config.sectionJson("features") : "";
   }
 
   @Override
@@ -88,6 +89,10 @@ final class EvaluateStage extends PipelineStage {
       Dataset<Row> perUser = ctx.spark().read().parquet(ctx.run().path(PER_USER));
       List<Map<String, Object>> metricRows = writeMetrics(ctx, perUser, aggregates);
       details.put("metric_summary", metricSummary(metricRows, eval.cutoffs()));
+      if (eval.fewInteractions() > 0) {
+        details.put("few_interactions", eval.fewInteractions());
+        details.put("few_interaction_users", writeFewInteractionMetrics(ctx, perUser, data.fewInteractionUsers(eval.fewInteractions())));
+      }
       ctx.run().writeText(SIGNIFICANCE, Json.write(significance(perUser, models, eval)));
       ctx.run().writeText(TIMINGS, Json.write(timings));
       details.put("models", evaluated.stream().map(ModelDefinition::configName).toList());
@@ -202,6 +207,35 @@ final class EvaluateStage extends PipelineStage {
     }
     ctx.run().writeText(METRICS_JSON, Json.write(metricRows));
     return metricRows;
+  }
+
+  /**
+   * {@code evaluate/few_interaction_metrics.json}: the per-user metrics' means over {@code users}
+   * only (model, protocol, metric, cutoff, value, users), as metrics.json has them. Returns how
+   * many test users the segment has.
+   */
+  private static long writeFewInteractionMetrics(StageContext ctx, Dataset<Row> perUser, Dataset<Row> users) {
+    Dataset<Row> segment = users.cache();
+    try {
+      long count = segment.count();
+      List<Map<String, Object>> rows = new ArrayList<>();
+      for (Row r : perUser.join(segment, new String[] {Columns.USER_IDX}, "left_semi")
+          .groupBy(PerUserMetrics.MODEL, PROTOCOL, PerUserMetrics.METRIC, PerUserMetrics.CUTOFF)
+          .agg(org.apache.spark.sql.functions.avg(PerUserMetrics.VALUE).as(PerUserMetrics.VALUE),
+              org.apache.spark.sql.functions.count(lit(1)).as(PerUserMetrics.USERS))
+          .orderBy(PerUserMetrics.MODEL, PROTOCOL, PerUserMetrics.METRIC, PerUserMetrics.CUTOFF).collectAsList()) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        for (String f : new String[] {PerUserMetrics.MODEL, PROTOCOL, PerUserMetrics.METRIC, PerUserMetrics.CUTOFF, PerUserMetrics.VALUE,
+            PerUserMetrics.USERS}) {
+          m.put(f, r.get(r.fieldIndex(f)));
+        }
+        rows.add(m);
+      }
+      ctx.run().writeText(FEW_INTERACTION_METRICS, Json.write(rows));
+      return count;
+    } finally {
+      segment.unpersist();
+    }
   }
 
   private static void writePerUser(StageContext ctx, Dataset<Row> perUser, String model, String protocol) {

@@ -21,6 +21,20 @@ import org.apache.spark.storage.StorageLevel;
 record EvaluationData(Dataset<Row> train, Dataset<Row> test, Dataset<Row> testNegatives, Dataset<Row> testCandidates,
     Dataset<Row> fullUsers, Dataset<Row> items, long catalogue, MostPopular popularity) implements AutoCloseable {
 
+  /**
+   * (user_idx) of the test users all of whose test items have at most {@code maxTrainInteractions}
+   * training interactions (with leave-one-out: whose held-out item is rarely seen in training).
+   */
+  Dataset<Row> fewInteractionUsers(int maxTrainInteractions) {
+    Dataset<Row> counts = popularity.itemPopularity();
+    return test.select(Columns.USER_IDX, Columns.ITEM_IDX).join(counts, new String[] {Columns.ITEM_IDX}, "left")
+        .groupBy(Columns.USER_IDX)
+        .agg(org.apache.spark.sql.functions.max(org.apache.spark.sql.functions.coalesce(col("popularity"),
+            org.apache.spark.sql.functions.lit(0.0))).as("_most"))
+        .where(col("_most").leq(maxTrainInteractions))
+        .select(Columns.USER_IDX);
+  }
+
   static EvaluationData load(StageContext ctx) {
     EvaluationConfig eval = ctx.config().evaluation();
     Dataset<Row> splits = ctx.read(SplitStage.INTERACTIONS);

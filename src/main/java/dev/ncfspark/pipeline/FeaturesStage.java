@@ -2,6 +2,7 @@ package dev.ncfspark.pipeline;
 
 import dev.ncfspark.config.FeaturesConfig;
 import dev.ncfspark.data.Columns;
+import dev.ncfspark.data.features.ExternalFeatures;
 import dev.ncfspark.data.features.ItemFeatures;
 import dev.ncfspark.data.features.TextEmbeddings;
 import dev.ncfspark.data.features.UserFeatures;
@@ -63,6 +64,7 @@ final class FeaturesStage extends PipelineStage {
     }
     long items = writeItems(ctx, cfg, details);
     long users = writeUsers(ctx, details);
+    details.put("modalities", writeModalities(ctx, cfg));
     return new StageStats(items + users, users, items, 0, details);
   }
 
@@ -98,6 +100,42 @@ final class FeaturesStage extends PipelineStage {
     details.put("items_with_metadata", metadata.map(m -> matched(index, m, Columns.ITEM)).orElse(0L));
     details.put("items_with_tags", tags.map(t -> matched(index, ItemFeatures.itemTags(t), Columns.ITEM)).orElse(0L));
     return matrix.rows();
+  }
+
+  /** features/modality_&lt;name&gt; (every item of the id map, a null vector where it has none) and its .npy per external modality. */
+  private static Map<String, Object> writeModalities(StageContext ctx, FeaturesConfig cfg) {
+    Map<String, Object> out = new LinkedHashMap<>();
+    for (FeaturesConfig.ExternalModality m : cfg.external()) {
+      ExternalFeatures.Vectors vectors = ExternalFeatures.read(ctx.spark(), m);
+      try {
+        Dataset<Row> table = ctx.read(IndexStage.ITEMS)
+            .join(vectors.table().select(Columns.ITEM, ExternalFeatures.VECTOR), new String[] {Columns.ITEM}, "left")
+            .select(Columns.ITEM_IDX, Columns.ITEM, ExternalFeatures.VECTOR);
+        ctx.write(table, modalityTable(m.name()));
+        Matrix matrix = npy(ctx.read(modalityTable(m.name())), Columns.ITEM_IDX, ExternalFeatures.VECTOR, vectors.dimension());
+        ctx.run().writeBytes(modalityNpy(m.name()), matrix.npy());
+        Map<String, Object> d = new LinkedHashMap<>();
+        d.put("format", dev.ncfspark.config.ConfigValues.kebab(m.format()));
+        d.put("dimension", vectors.dimension());
+        d.put("required", m.required());
+        d.put("items_with_vector", matrix.nonNull());
+        d.put("items", matrix.rows());
+        out.put(m.name(), d);
+      } finally {
+        vectors.table().unpersist();
+      }
+    }
+    return out;
+  }
+
+  /** Where the features stage writes an external modality's table. */
+  static String modalityTable(String name) {
+    return NAME + "/modality_" + name;
+  }
+
+  /** Where the features stage writes an external modality's .npy. */
+  static String modalityNpy(String name) {
+    return NAME + "/npy/" + name + ".npy";
   }
 
   /** features/users and its .npy when ingest found user attributes; nothing (0 users) otherwise. */

@@ -2,10 +2,14 @@ package dev.ncfspark.pipeline;
 
 import static org.apache.spark.sql.functions.lit;
 
+import dev.ncfspark.config.ExperimentConfig;
+import dev.ncfspark.config.FeaturesConfig;
 import dev.ncfspark.data.Columns;
+import dev.ncfspark.data.features.ExternalFeatures;
 import dev.ncfspark.data.filter.CoreKFilter;
 import dev.ncfspark.data.filter.FilterOutcome;
 import dev.ncfspark.data.filter.ImplicitFeedback;
+import dev.ncfspark.data.filter.ModalityFilter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -15,8 +19,10 @@ import org.apache.spark.sql.Row;
 
 /**
  * Stage 2: implicit feedback (duplicates resolved, optional rating threshold) then iterative
- * core-k to its fixpoint. Output {@code filter/interactions}; every removed row is in {@code
- * filter/rejected} with its reason (and core-k round).
+ * core-k to its fixpoint; with required item modalities ({@code features.external}), the items
+ * without a vector of one of them are dropped before or after core-k. Output {@code
+ * filter/interactions}; every removed row is in {@code filter/rejected} with its reason (and
+ * core-k round).
  */
 final class FilterStage extends PipelineStage {
   static final String NAME = "filter";
@@ -27,15 +33,34 @@ final class FilterStage extends PipelineStage {
     super(NAME, "implicit", "filter");
   }
 
+  /** The modalities every kept item must have, and where they are required, decide what this stage keeps. */
+  @Override
+  String fingerprintExtras(ExperimentConfig config) {
+    List<FeaturesConfig.ExternalModality> required = config.features().requiredModalities();
+    return required.isEmpty() ? "" : "required-modalities=" + required + ";" + config.features().missingModality();
+  }
+
   @Override
   StageStats run(StageContext ctx) {
-    FilterOutcome implicit = new ImplicitFeedback(ctx.config().implicitFeedback()).apply(ctx.read(IngestStage.INTERACTIONS));
-    CoreKFilter.Result coreK = new CoreKFilter(ctx.config().coreK()).apply(implicit.kept());
-    ctx.write(coreK.kept(), INTERACTIONS);
-    Dataset<Row> rejected = implicit.removed().withColumn(CoreKFilter.ROUND, lit(null).cast("int")).unionByName(coreK.removed());
-    ctx.write(rejected, REJECTED);
-
     Map<String, Object> details = new LinkedHashMap<>();
+    FilterOutcome implicit = new ImplicitFeedback(ctx.config().implicitFeedback()).apply(ctx.read(IngestStage.INTERACTIONS));
+    List<Dataset<Row>> rejected = new ArrayList<>(List.of(implicit.removed().withColumn(CoreKFilter.ROUND, lit(null).cast("int"))));
+    Map<String, ExternalFeatures.Vectors> modalities = requiredModalities(ctx);
+    Dataset<Row> kept = implicit.kept();
+    boolean before = ctx.config().features().missingModality() == FeaturesConfig.MissingModality.BEFORE_CORE_K;
+    if (!modalities.isEmpty() && before) {
+      kept = withEveryModality(kept, modalities, rejected, details);
+    }
+    CoreKFilter.Result coreK = new CoreKFilter(ctx.config().coreK()).apply(kept);
+    rejected.add(coreK.removed());
+    kept = coreK.kept();
+    if (!modalities.isEmpty() && !before) {
+      kept = withEveryModality(kept, modalities, rejected, details);
+    }
+    ctx.write(kept, INTERACTIONS);
+    ctx.write(rejected.stream().reduce(Dataset::unionByName).orElseThrow(), REJECTED);
+    modalities.values().forEach(v -> v.table().unpersist());
+
     details.put("rejected_by_reason", TableStats.countsBy(ctx.read(REJECTED), Columns.REASON));
     List<Map<String, Object>> rounds = new ArrayList<>();
     for (CoreKFilter.Round r : coreK.rounds()) {
@@ -48,6 +73,33 @@ final class FilterStage extends PipelineStage {
       rounds.add(m);
     }
     details.put("core_k_rounds", rounds);
-    return TableStats.of(ctx.read(INTERACTIONS), Columns.USER, Columns.ITEM, details);
+    StageStats stats = TableStats.of(ctx.read(INTERACTIONS), Columns.USER, Columns.ITEM, details);
+    if (stats.rows() == 0 && !modalities.isEmpty()) {
+      throw new IllegalStateException("no interaction is left: no item has a vector of every required modality "
+          + modalities.keySet() + " (features.external; see filter/rejected, reason " + ModalityFilter.REASON + ")");
+    }
+    return stats;
+  }
+
+  /** The vectors of each required modality (features.external with required = true), by name. */
+  private static Map<String, ExternalFeatures.Vectors> requiredModalities(StageContext ctx) {
+    Map<String, ExternalFeatures.Vectors> out = new LinkedHashMap<>();
+    for (FeaturesConfig.ExternalModality m : ctx.config().features().requiredModalities()) {
+      out.put(m.name(), ExternalFeatures.read(ctx.spark(), m));
+    }
+    return out;
+  }
+
+  /** {@code interactions} of the items with every modality; the others' rows go to {@code rejected}, counted in {@code details}. */
+  private static Dataset<Row> withEveryModality(Dataset<Row> interactions, Map<String, ExternalFeatures.Vectors> modalities,
+      List<Dataset<Row>> rejected, Map<String, Object> details) {
+    Map<String, Dataset<Row>> items = new LinkedHashMap<>();
+    modalities.forEach((name, v) -> items.put(name, v.table()));
+    ModalityFilter.Result r = ModalityFilter.apply(interactions, items);
+    rejected.add(r.outcome().removed().withColumn(CoreKFilter.ROUND, lit(null).cast("int")));
+    details.put("required_modalities", List.copyOf(modalities.keySet()));
+    details.put("items_lacking_a_modality", r.itemsLacking());
+    details.put("items_dropped_for_missing_modalities", r.itemsDropped());
+    return r.outcome().kept();
   }
 }

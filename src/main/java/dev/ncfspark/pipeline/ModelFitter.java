@@ -2,6 +2,7 @@ package dev.ncfspark.pipeline;
 
 import dev.ncfspark.config.ModelsConfig;
 import dev.ncfspark.config.NcfConfig;
+import dev.ncfspark.data.features.ExternalFeatures;
 import dev.ncfspark.data.features.ItemFeatures;
 import dev.ncfspark.io.Json;
 import dev.ncfspark.models.AlsRanker;
@@ -50,8 +51,7 @@ final class ModelFitter {
       case MOST_POP -> new Ranking(data.popularity());
       case RANDOM -> new Ranking(new RandomScorer(seed));
       case ALS -> new Ranking(als(models.als()));
-      case CONTENT_KNN -> new Ranking(ContentKnn.fit(data.train(), ctx.read(FeaturesStage.ITEMS), ItemFeatures.TEXT_EMBEDDING,
-          Math.toIntExact(ctx.read(IndexStage.USERS).count()), Math.toIntExact(data.catalogue()), models.contentKnn().weight(), models.contentKnn().center()));
+      case CONTENT_KNN -> new Ranking(contentKnn(models.contentKnn()));
       case GMF, MLP, NEUMF -> new Ranking(trainedNcf(model, models.ncf()));
       case ALS_EXPLICIT -> new Rating(AlsRatingPredictor.fit(data.train(), new AlsRatingPredictor.Params(models.alsExplicit().rank(),
           models.alsExplicit().regParam(), models.alsExplicit().maxIter()), seed));
@@ -64,6 +64,14 @@ final class ModelFitter {
       throw new IllegalStateException(model + " is declared " + model.task() + " but was fitted as " + fitted.getClass().getSimpleName());
     }
     return fitted;
+  }
+
+  /** content-knn on the text embeddings or on an external modality, as configured. */
+  private PairScorer contentKnn(ModelsConfig.ContentKnnConfig knn) {
+    boolean text = knn.usesText();
+    return ContentKnn.fit(data.train(), ctx.read(text ? FeaturesStage.ITEMS : FeaturesStage.modalityTable(knn.modality())),
+        text ? ItemFeatures.TEXT_EMBEDDING : ExternalFeatures.VECTOR, Math.toIntExact(ctx.read(IndexStage.USERS).count()),
+        Math.toIntExact(data.catalogue()), knn.weight(), knn.center());
   }
 
   /** Implicit ALS with the configured parameters, or the best of its grid on validation. */

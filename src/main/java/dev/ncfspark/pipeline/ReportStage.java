@@ -34,12 +34,14 @@ final class ReportStage extends PipelineStage {
   @Override
   @SuppressWarnings("unchecked")
   StageStats run(StageContext ctx) {
-    List<MetricValue> metrics = new ArrayList<>();
-    for (Object o : Json.readList(ctx.run().readText(EvaluateStage.METRICS_JSON).orElseThrow())) {
-      Map<String, Object> m = (Map<String, Object>) o;
-      metrics.add(new MetricValue((String) m.get("model"), MetricValue.Protocol.of((String) m.get(EvaluateStage.PROTOCOL)), (String) m.get("metric"),
-          m.get("cutoff") == null ? null : ((Number) m.get("cutoff")).intValue(), number(m.get("value"))));
-    }
+    List<MetricValue> metrics = metricValues(ctx.run().readText(EvaluateStage.METRICS_JSON).orElseThrow());
+    Map<String, Object> evaluated = markerStats(ctx, EvaluateStage.NAME).map(StageStats::details).orElse(Map.of());
+    Optional<String> segmentJson = ctx.run().readText(EvaluateStage.FEW_INTERACTION_METRICS);
+    List<MetricValue> segmentMetrics = segmentJson.map(ReportStage::metricValues).orElse(List.of());
+    String segment = segmentJson.isPresent() && evaluated.get("few_interaction_users") instanceof Number users
+        ? String.format(java.util.Locale.ROOT, "%,d", users.longValue()) + " test users whose test items have at most " + evaluated.get("few_interactions")
+            + " training interactions each"
+        : null;
     List<StageSummary> stages = new ArrayList<>();
     for (PipelineStage stage : RunPipeline.STAGES) {
       // the stages whose output is an interactions table (rows, users, items of interactions)
@@ -61,7 +63,7 @@ final class ReportStage extends PipelineStage {
     List<CurvePoint> curves = trainingCurves(ctx);
     ReportInput input = new ReportInput(RunPipeline.runId(ctx.config()), RunPipeline.datasetName(ctx.config().dataset()),
         ConfigValues.kebab(ctx.config().split().kind()), protocol(ctx),
-        metrics, stages, curves, tests, seconds, ctx.config().toJson());
+        metrics, stages, curves, tests, seconds, ctx.config().toJson(), segmentMetrics, segment);
     try {
       Path local = Files.createTempDirectory("ncf-report");
       ReportWriter.write(input, local);
@@ -79,6 +81,18 @@ final class ReportStage extends PipelineStage {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write the report", e);
     }
+  }
+
+  /** The rows of metrics.json (or of a segment's metrics in that format) as report values. */
+  @SuppressWarnings("unchecked")
+  private static List<MetricValue> metricValues(String json) {
+    List<MetricValue> metrics = new ArrayList<>();
+    for (Object o : Json.readList(json)) {
+      Map<String, Object> m = (Map<String, Object>) o;
+      metrics.add(new MetricValue((String) m.get("model"), MetricValue.Protocol.of((String) m.get(EvaluateStage.PROTOCOL)), (String) m.get("metric"),
+          m.get("cutoff") == null ? null : ((Number) m.get("cutoff")).intValue(), number(m.get("value"))));
+    }
+    return metrics;
   }
 
   /** Per-epoch curves of the NCF models: training loss, validation HR@K and NDCG@K, samples/s. */

@@ -2,6 +2,8 @@ package dev.ncfspark.pipeline;
 
 import dev.ncfspark.config.DatasetConfig;
 import dev.ncfspark.config.ExperimentConfig;
+import dev.ncfspark.config.FeaturesConfig;
+import dev.ncfspark.data.features.ExternalFeatures;
 import dev.ncfspark.io.Checksums;
 import dev.ncfspark.io.Checksums.FileChecksum;
 import dev.ncfspark.io.Json;
@@ -77,6 +79,16 @@ public final class RunPipeline {
     List<FileChecksum> inputs = new ArrayList<>();
     for (String file : IngestStage.inputFiles(ctx)) {
       inputs.add(Checksums.ofFile(file, spark.sparkContext().hadoopConfiguration()));
+    }
+    // the item feature files of other modalities decide the filter stage (required ones) and the
+    // features stage: one entry per modality (a Ducho folder has a file per item)
+    for (FeaturesConfig.ExternalModality m : config.features().external()) {
+      List<FileChecksum> files = new ArrayList<>();
+      for (String file : ExternalFeatures.files(spark, m)) {
+        files.add(Checksums.ofFile(file, spark.sparkContext().hadoopConfiguration()));
+      }
+      inputs.add(files.size() == 1 ? files.get(0) : new FileChecksum(m.path(), files.stream().mapToLong(FileChecksum::bytes).sum(),
+          Checksums.ofString(Json.write(files.stream().map(f -> f.file() + " " + f.sha256()).toList()))));
     }
     manifest.inputs(inputs);
     String upstream = Checksums.ofString(Json.write(inputs.stream().map(FileChecksum::sha256).toList()));

@@ -59,8 +59,9 @@ final class ReportContent {
                 new Doc.Span(" · ", false), new Doc.Span("Split: ", true), new Doc.Span(orDash(input.split()), false),
                 new Doc.Span(" · ", false), new Doc.Span("Protocol: ", true),
                 new Doc.Span(orDash(input.protocol()), false))));
-        Map<Column, Map<String, Double>> byColumn = c.metricsByColumn();
+        Map<Column, Map<String, Double>> byColumn = c.metricsByColumn(input.metrics());
         c.metricsTable(byColumn);
+        c.segmentTables();
         c.cutoffCharts(byColumn);
         c.trainingCurves();
         c.significance();
@@ -71,9 +72,9 @@ final class ReportContent {
     }
 
     /** column -> model -> value, columns and models sorted; conflicting duplicates are rejected. */
-    private Map<Column, Map<String, Double>> metricsByColumn() {
+    private static Map<Column, Map<String, Double>> metricsByColumn(List<MetricValue> metrics) {
         Map<Column, Map<String, Double>> byColumn = new TreeMap<>(COLUMN_ORDER);
-        for (MetricValue m : in.metrics()) {
+        for (MetricValue m : metrics) {
             Column column = new Column(m.protocol(), m.metric(), m.cutoff());
             Map<String, Double> models = byColumn.computeIfAbsent(column, k -> new TreeMap<>(Formats.NAME_ORDER));
             Double previous = models.putIfAbsent(m.model(), m.value());
@@ -91,6 +92,26 @@ final class ReportContent {
             blocks.add(Doc.Para.of("No metrics were computed."));
             return;
         }
+        protocolTables(byColumn);
+    }
+
+    /** The same metrics on the segment of test users the run evaluated apart (items with few training interactions). */
+    private void segmentTables() {
+        if (in.segment() == null) {
+            return;
+        }
+        blocks.add(new Doc.Heading(2, "Metrics on items with few training interactions"));
+        blocks.add(Doc.Para.of("The metrics above, on the " + in.segment() + " only: where a model that knows the items' "
+                + "content or side information should do better than the collaborative ones."));
+        Map<Column, Map<String, Double>> byColumn = metricsByColumn(in.segmentMetrics());
+        if (byColumn.isEmpty()) {
+            blocks.add(Doc.Para.of("No test user is in this segment."));
+            return;
+        }
+        protocolTables(byColumn);
+    }
+
+    private void protocolTables(Map<Column, Map<String, Double>> byColumn) {
         // one table per protocol, each with only the models that have values in it
         Map<MetricValue.Protocol, Map<Column, Map<String, Double>>> groups = new java.util.EnumMap<>(MetricValue.Protocol.class);
         byColumn.forEach((column, values) -> groups.computeIfAbsent(column.protocol(), p -> new LinkedHashMap<>()).put(column, values));

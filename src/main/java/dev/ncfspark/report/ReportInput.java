@@ -19,14 +19,26 @@ import java.util.Objects;
  * @param significance   paired significance tests between models
  * @param modelSeconds   wall-clock seconds per model (training plus scoring)
  * @param configJson     the run's resolved configuration, shown verbatim; may be {@code null}
+ * @param segmentMetrics the same metrics on a segment of the test users (the few-interaction items); may be empty
+ * @param segment        what that segment is, e.g. "212 test users whose test item has at most 5 training
+ *                       interactions"; {@code null} without a segment
  */
 public record ReportInput(String runId, String dataset, String split, String protocol,
         List<MetricValue> metrics, List<StageSummary> dataStages, List<CurvePoint> trainingCurves,
-        List<SignificanceTest> significance, Map<String, Double> modelSeconds, String configJson) {
+        List<SignificanceTest> significance, Map<String, Double> modelSeconds, String configJson,
+        List<MetricValue> segmentMetrics, String segment) {
+
+    /** A report without a segment of the test users. */
+    public ReportInput(String runId, String dataset, String split, String protocol,
+            List<MetricValue> metrics, List<StageSummary> dataStages, List<CurvePoint> trainingCurves,
+            List<SignificanceTest> significance, Map<String, Double> modelSeconds, String configJson) {
+        this(runId, dataset, split, protocol, metrics, dataStages, trainingCurves, significance, modelSeconds, configJson, List.of(), null);
+    }
 
     public ReportInput {
         Objects.requireNonNull(runId, "runId");
         metrics = metrics == null ? List.of() : List.copyOf(metrics);
+        segmentMetrics = segmentMetrics == null ? List.of() : List.copyOf(segmentMetrics);
         dataStages = dataStages == null ? List.of() : List.copyOf(dataStages);
         trainingCurves = trainingCurves == null ? List.of() : List.copyOf(trainingCurves);
         significance = significance == null ? List.of() : List.copyOf(significance);

@@ -23,17 +23,37 @@ class ExperimentConfigLoaderTest {
     assertEquals(SplitConfig.Kind.LEAVE_ONE_OUT, c.split().kind());
     assertEquals(99, c.negatives().evalCount());
     assertEquals(4, c.negatives().trainPerPositive());
-    assertEquals(new FeaturesConfig(true, true, FeaturesConfig.TextEmbedding.AUTO, 32), c.features());
+    assertEquals(new FeaturesConfig(true, true, FeaturesConfig.TextEmbedding.AUTO, 32, List.of(),
+        FeaturesConfig.MissingModality.AFTER_CORE_K), c.features());
     assertTrue(!c.embedsItemText(), "no default model needs the text embeddings");
   }
 
   @Test
   void theFeaturesSectionIsReadAndItsUnknownKeysRejected() {
-    assertEquals(new FeaturesConfig(true, false, FeaturesConfig.TextEmbedding.ON, 8), ExperimentConfigLoader.load(Optional.empty(),
+    assertEquals(new FeaturesConfig(true, false, FeaturesConfig.TextEmbedding.ON, 8, List.of(),
+        FeaturesConfig.MissingModality.AFTER_CORE_K), ExperimentConfigLoader.load(Optional.empty(),
         List.of("features.tags=false", "features.text-embedding=on", "features.text-embedding-batch=8")).features());
     assertTrue(ExperimentConfigLoader.load(Optional.empty(), List.of("models.enabled=[content-knn]")).embedsItemText(),
         "auto: embedded when an enabled model needs it");
     assertTrue(!ExperimentConfigLoader.load(Optional.empty(), List.of("features.enabled=false")).features().enabled());
+    FeaturesConfig external = ExperimentConfigLoader.load(Optional.empty(), List.of("features.missing-modality=before-core-k",
+        "features.external=[{name = visual, path = \"s3a://b/visual\", format = npy-folder}, {name = plot, path = p.csv, format = csv, "
+            + "id-column = movie, required = false}]")).features();
+    assertEquals(List.of(new FeaturesConfig.ExternalModality("visual", "s3a://b/visual", FeaturesConfig.Format.NPY_FOLDER, "item", "vector", true),
+        new FeaturesConfig.ExternalModality("plot", "p.csv", FeaturesConfig.Format.CSV, "movie", "vector", false)), external.external());
+    assertEquals(FeaturesConfig.MissingModality.BEFORE_CORE_K, external.missingModality());
+    assertEquals(List.of("visual"), external.requiredModalities().stream().map(FeaturesConfig.ExternalModality::name).toList());
+    assertEquals("visual", ExperimentConfigLoader.load(Optional.empty(), List.of("models.enabled=[content-knn]",
+        "models.content-knn.modality=visual", "features.external=[{name = visual, path = x}]")).models().contentKnn().modality());
+    com.typesafe.config.ConfigException unknownModality = assertThrows(com.typesafe.config.ConfigException.class,
+        () -> ExperimentConfigLoader.load(Optional.empty(), List.of("models.enabled=[content-knn]", "models.content-knn.modality=visual")));
+    assertTrue(unknownModality.getMessage().contains("content-knn.modality") && unknownModality.getMessage().contains("'visual'"),
+        unknownModality.getMessage());
+    for (String bad : List.of("[{name = text, path = x}]", "[{name = a, path = x}, {name = a, path = y}]", "[{name = a}]",
+        "[{name = a, path = x, dim = 3}]")) {
+      assertThrows(com.typesafe.config.ConfigException.class, () -> ExperimentConfigLoader.load(Optional.empty(),
+          List.of("features.external=" + bad)), bad);
+    }
     IllegalArgumentException unknown = assertThrows(IllegalArgumentException.class,
         () -> ExperimentConfigLoader.load(Optional.empty(), List.of("features.tag=false")));
     assertTrue(unknown.getMessage().contains("features.tag") && unknown.getMessage().contains("unknown"), unknown.getMessage());

@@ -82,4 +82,50 @@ class EvaluateOnMl100kTest {
     assertEquals(metrics.get("als-explicit/rating/RMSE@null"), ((Number) summary.get("als-explicit").get("rating/RMSE")).doubleValue(), 1e-12);
     assertTrue(summary.get("random").containsKey("full/Recall@10") && !summary.get("random").containsKey("sampled/HR@20"), summary.toString());
   }
+
+  /**
+   * The few-interaction segment: the test users whose held-out item has at most 5 training rows,
+   * counted and evaluated apart, its MostPop HR@10 recomputed here from the per-user metrics, the
+   * train split and the test split, and its table in the report.
+   */
+  @Test
+  @SuppressWarnings("unchecked")
+  void theFewInteractionSegmentIsTheTestUsersOfRarelySeenItems() throws Exception {
+    SparkSession spark = SparkTestSession.get();
+    Path run = Path.of(outcome.runPath().replace("file:", ""));
+    Dataset<Row> splits = spark.read().parquet(run.resolve(SplitStage.INTERACTIONS).toString());
+    splits.createOrReplaceTempView("few_splits");
+    spark.read().parquet(run.resolve(EvaluateStage.PER_USER).toString()).createOrReplaceTempView("few_per_user");
+    List<Row> expected = spark.sql("WITH pop AS (SELECT item_idx, count(*) AS n FROM few_splits WHERE split = 'train' GROUP BY item_idx),"
+        + " few AS (SELECT t.user_idx FROM few_splits t LEFT JOIN pop p ON t.item_idx = p.item_idx WHERE t.split = 'test'"
+        + " GROUP BY t.user_idx HAVING max(coalesce(p.n, 0)) <= 5)"
+        + " SELECT (SELECT count(*) FROM few) AS users, avg(value) AS hr FROM few_per_user"
+        + " WHERE model = 'most-pop' AND protocol = 'sampled' AND metric = 'HR' AND cutoff = 10"
+        + " AND user_idx IN (SELECT user_idx FROM few)").collectAsList();
+    long users = expected.get(0).getLong(0);
+    // core-5 leaves every item at least 5 ratings: few held-out items have at most 5 in train (8 of 943 here)
+    assertTrue(users >= 5 && users < 100, "a few of ml-100k's 943 test users: " + users);
+
+    Map<String, Object> manifest = Json.readMap(Files.readString(run.resolve("manifest.json")));
+    Map<String, Object> details = (Map<String, Object>) ((List<Map<String, Object>>) manifest.get("stages")).stream()
+        .filter(s -> "evaluate".equals(s.get("name"))).findFirst().orElseThrow().get("details");
+    assertEquals(users, ((Number) details.get("few_interaction_users")).longValue());
+    assertEquals(5, ((Number) details.get("few_interactions")).intValue());
+    Map<String, Double> few = new HashMap<>();
+    Map<String, Long> fewUsers = new HashMap<>();
+    for (Object o : Json.readList(Files.readString(run.resolve(EvaluateStage.FEW_INTERACTION_METRICS)))) {
+      Map<String, Object> m = (Map<String, Object>) o;
+      String key = m.get("model") + "/" + m.get("protocol") + "/" + m.get("metric") + "@" + m.get("cutoff");
+      few.put(key, ((Number) m.get("value")).doubleValue());
+      fewUsers.put(key, ((Number) m.get("users")).longValue());
+    }
+    assertEquals(expected.get(0).getDouble(1), few.get("most-pop/sampled/HR@10"), 1e-12);
+    assertEquals(users, fewUsers.get("most-pop/sampled/HR@10"));
+    assertTrue(few.get("most-pop/sampled/HR@10") < metrics.get("most-pop/sampled/HR@10") - 0.1,
+        "popularity cannot rank rarely seen items: " + few.get("most-pop/sampled/HR@10") + " against " + metrics.get("most-pop/sampled/HR@10"));
+    assertTrue(fewUsers.get("als/full/Recall@10") <= users, "full ranking covers a sample of the users");
+    String md = Files.readString(run.resolve("report/report.md"));
+    assertTrue(md.contains("## Metrics on items with few training interactions") && md.contains(String.format(java.util.Locale.ROOT, "%,d", users)
+        + " test users whose test items have at most 5 training interactions each"), md);
+  }
 }

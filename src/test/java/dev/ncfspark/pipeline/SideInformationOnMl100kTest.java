@@ -31,17 +31,21 @@ import org.junit.jupiter.api.Test;
  * stage holds the baselines).
  */
 class SideInformationOnMl100kTest {
+  /** Items with at most 20 training interactions: enough test users for a difference (at most 5: 8 users after core-5). */
+  private static final int FEW = 20;
   private static Path run;
   private static Map<String, Double> metrics;
   private static Map<String, Object> features;
+  private static Map<String, Object> evaluate;
 
   @BeforeAll
   @SuppressWarnings("unchecked")
   static void run() throws Exception {
     RunPipeline.Outcome o = new RunPipeline(SparkTestSession.get(), TestRuns.ml100k("run.id=ml100k-side-information",
-        "models.enabled=[content-knn, most-pop]")).run(Set.of(), false);
+        "models.enabled=[content-knn, most-pop]", "evaluation.few-interactions=" + FEW)).run(Set.of(), false);
     run = Path.of(o.runPath().replace("file:", ""));
     features = o.stats().get("features").details();
+    evaluate = o.stats().get("evaluate").details();
     metrics = new HashMap<>();
     for (Object m : Json.readList(Files.readString(run.resolve("metrics.json")))) {
       Map<String, Object> x = (Map<String, Object>) m;
@@ -73,6 +77,22 @@ class SideInformationOnMl100kTest {
     assertTrue(knn > 0.20, "content-knn HR@10 " + knn + " against about 0.10 for random scores");
     assertTrue(metrics.get("content-knn/sampled/NDCG@10") > 0.10, metrics.toString());
     assertTrue(metrics.containsKey("content-knn/full/Recall@10"), metrics.keySet().toString());
+  }
+
+  /** On the test users whose held-out item has at most {@link #FEW} training interactions, content beats popularity. */
+  @Test
+  @SuppressWarnings("unchecked")
+  void onRarelySeenItemsContentKnnBeatsMostPop() throws Exception {
+    Map<String, Double> few = new HashMap<>();
+    for (Object m : Json.readList(Files.readString(run.resolve(EvaluateStage.FEW_INTERACTION_METRICS)))) {
+      Map<String, Object> x = (Map<String, Object>) m;
+      few.put(x.get("model") + "/" + x.get("protocol") + "/" + x.get("metric") + "@" + x.get("cutoff"), ((Number) x.get("value")).doubleValue());
+    }
+    double knn = few.get("content-knn/sampled/HR@10");
+    double pop = few.get("most-pop/sampled/HR@10");
+    long users = ((Number) evaluate.get("few_interaction_users")).longValue();
+    assertTrue(users > 50, "test users in the segment: " + users);
+    assertTrue(knn > pop + 0.05, "few-interaction items (" + users + " users): content-knn HR@10 " + knn + " vs MostPop " + pop);
   }
 
   @Test
