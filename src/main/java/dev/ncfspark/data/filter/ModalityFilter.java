@@ -36,24 +36,11 @@ public final class ModalityFilter {
         withAll = withAll.join(have, new String[] {Columns.ITEM}, "left_semi");
       }
       long dropped = items.count() - withAll.count();
-      Dataset<Row> kept = interactions.join(withAll, new String[] {Columns.ITEM}, "left_semi");
-      Dataset<Row> removed = interactions.join(withAll, new String[] {Columns.ITEM}, "left_anti").withColumn(Columns.REASON, lit(REASON));
-      return new Result(new FilterOutcome(kept.select(interactions.columns()[0], restOf(interactions)),
-          removed.select(interactions.columns()[0], restWithReason(interactions))), lacking, dropped);
+      // semi and anti joins keep the left side's columns, in its order
+      return new Result(new FilterOutcome(interactions.join(withAll, new String[] {Columns.ITEM}, "left_semi"),
+          interactions.join(withAll, new String[] {Columns.ITEM}, "left_anti").withColumn(Columns.REASON, lit(REASON))), lacking, dropped);
     } finally {
       items.unpersist();
     }
-  }
-
-  private static String[] restOf(Dataset<Row> t) {
-    String[] c = t.columns();
-    return java.util.Arrays.copyOfRange(c, 1, c.length);
-  }
-
-  private static String[] restWithReason(Dataset<Row> t) {
-    String[] rest = restOf(t);
-    String[] out = java.util.Arrays.copyOf(rest, rest.length + 1);
-    out[rest.length] = Columns.REASON;
-    return out;
   }
 }
