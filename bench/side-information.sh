@@ -4,7 +4,7 @@
 # for every model -> bench/results/side-information-*.md: sampled HR@10 / NDCG@10, full-ranking
 # Recall@10 / NDCG@10, and the features stage's seconds to embed the catalogue.
 #   bench/side-information.sh [data folders (default: ../shared/data/ml-100k ../shared/data/ml-latest-small)]
-# Environment: SEED (42), MODELS ("[neumf, als, most-pop, content-knn]"), FEW (20: the few-interaction
+# Environment: SEED (42), MODELS ("[neumf, vbpr, neumf-features, als, most-pop, content-knn]"), FEW (20: the few-interaction
 # segment's most training interactions of a held-out item; the job's default 5 leaves 8 of ml-100k's
 # 943 test users after core-5), EXTRA (more --set arguments, e.g. "models.ncf.epochs=10").
 # Needs target/ncf-spark.jar (make package).
@@ -14,7 +14,7 @@ datasets=("$@")
 [ ${#datasets[@]} -gt 0 ] || datasets=("$here/../shared/data/ml-100k" "$here/../shared/data/ml-latest-small")
 seed="${SEED:-42}"
 few="${FEW:-20}"
-models="${MODELS:-[neumf, als, most-pop, content-knn]}"
+models="${MODELS:-[neumf, vbpr, neumf-features, als, most-pop, content-knn]}"
 # shellcheck source=run-folder.sh
 . "$here/bench/run-folder.sh"
 bench_run_folder side-information

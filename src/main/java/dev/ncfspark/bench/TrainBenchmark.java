@@ -140,7 +140,8 @@ public final class TrainBenchmark {
   static final long DISTRIBUTED_POSITIVES = 1_600_000;
   static final int DISTRIBUTED_NEGATIVES = 4;
   static final int DISTRIBUTED_BATCH = 16_384;
-  static final List<Integer> MERGE_EVERY = List.of(5, 20, 0);
+  /** The merge frequencies timed: the job's default (auto: 100 / workers minibatches), then fixed ones (0 = once per epoch). */
+  static final List<String> MERGE_EVERY = List.of("auto", "5", "20", "0");
 
   /**
    * One epoch at ML-20M size (about 8 M examples drawn from {@link #DISTRIBUTED_POSITIVES}
@@ -159,9 +160,9 @@ public final class TrainBenchmark {
         .dropDuplicates("user_idx", "item_idx").cache();
     List<Map<String, Object>> out = new ArrayList<>();
     try (EpochBenchmark.DrawnEpochs epochs = new EpochBenchmark.DrawnEpochs(positives, USERS, ITEMS, DISTRIBUTED_NEGATIVES, 1)) {
-      epoch(spark, epochs, threads, "local", 1, 0); // warm-up (JIT, native allocations): not reported
-      out.add(epoch(spark, epochs, threads, "local", 1, 0));
-      for (int every : MERGE_EVERY) {
+      epoch(spark, epochs, threads, "local", 1, "0"); // warm-up (JIT, native allocations): not reported
+      out.add(epoch(spark, epochs, threads, "local", 1, "0"));
+      for (String every : MERGE_EVERY) {
         Map<String, Object> one = epoch(spark, epochs, threads, "distributed", 1, every);
         Map<String, Object> two = epoch(spark, epochs, threads, "distributed", 2, every);
         two.put("vs_one_worker", (double) two.get("samples_per_s") / (double) one.get("samples_per_s"));
@@ -177,7 +178,7 @@ public final class TrainBenchmark {
   }
 
   private static Map<String, Object> epoch(SparkSession spark, EpochBenchmark.DrawnEpochs epochs, int threads, String master, int workers,
-      int every) {
+      String every) {
     NcfConfig cfg = ExperimentConfigLoader.load(Optional.empty(), List.of("models.ncf.factors=8", "models.ncf.batch-size=" + DISTRIBUTED_BATCH,
         "models.ncf.spark.omp-threads=" + threads, "models.ncf.spark.training-master=" + master, "models.ncf.spark.workers=" + workers,
         "models.ncf.spark.merge-every-batches=" + every)).models().ncf();
@@ -186,7 +187,8 @@ public final class TrainBenchmark {
     Map<String, Object> r = new LinkedHashMap<>();
     r.put("training_master", master);
     r.put("workers", workers);
-    r.put("merge_every_batches", every);
+    r.put("merge_every", every);
+    r.put("merge_every_batches", cfg.spark().mergeEveryBatches(workers));
     r.put("rounds", t.rounds());
     r.put("epoch_seconds", t.seconds());
     r.put("examples", examples);
@@ -339,7 +341,8 @@ public final class TrainBenchmark {
       md.append(String.format(Locale.ROOT, "%n## Distributed training (`training-master = distributed`)%n%nOne epoch of %,d examples at ML-20M"
           + " size (%,d positives with %d uniform negatives each, drawn as the job draws them; factors 8, batch %,d), %s native"
           + " thread(s) a worker, local[2]: the single-JVM engine (`local`, drawing in the driver) against 1 and 2 workers, each"
-          + " drawing its own users' examples, per merge frequency (0 = once per epoch). A distributed epoch = its split (the draws'"
+          + " drawing its own users' examples, per merge frequency (`merge-every-batches`: auto, the default, is 100 / workers"
+          + " minibatches; 0 = once per epoch). A distributed epoch = its split (the draws'"
           + " broadcast, the workers' draws) + the rounds' Spark jobs (workers training) + the driver's merges and broadcasts.%n%n",
           ((Number) examples).longValue(), ((Number) examples).longValue() / (DISTRIBUTED_NEGATIVES + 1),
           DISTRIBUTED_NEGATIVES, DISTRIBUTED_BATCH, r.get("threads")));
@@ -348,7 +351,8 @@ public final class TrainBenchmark {
       for (Object o : (List<?>) distributed) {
         Map<?, ?> m = (Map<?, ?>) o;
         md.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %.1f | %,.0f | %s | %.2f | %.1f | %.1f | %.2f | %.3f | %.1f%% |%n",
-            m.get("training_master"), m.get("workers"), m.get("merge_every_batches"), m.get("rounds"), (double) m.get("epoch_seconds"),
+            m.get("training_master"), m.get("workers"), "auto".equals(m.get("merge_every")) ? "auto (" + m.get("merge_every_batches") + ")"
+                : m.get("merge_every_batches"), m.get("rounds"), (double) m.get("epoch_seconds"),
             (double) m.get("samples_per_s"), m.get("vs_one_worker") == null ? "–" : String.format(Locale.ROOT, "%.2f", (double) m.get("vs_one_worker")),
             (double) m.get("vs_local"), (double) m.get("split_seconds"), (double) m.get("workers_seconds"), (double) m.get("merge_seconds"),
             (double) m.get("merge_seconds_per_round"), 100 * (double) m.get("merge_share")));

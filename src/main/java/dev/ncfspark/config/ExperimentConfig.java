@@ -45,7 +45,7 @@ public record ExperimentConfig(
 
   /** Whether an enabled model reads the items' text embeddings. */
   public boolean modelsNeedItemText() {
-    return models.isEnabled("content-knn") && models.contentKnn().usesText();
+    return featureModels().stream().anyMatch(m -> models.itemModalities(m).contains(ModelsConfig.TEXT));
   }
 
   /** Whether the features stage embeds the items' texts in this experiment. */
@@ -71,12 +71,18 @@ public record ExperimentConfig(
           + " need the items' text embeddings: expected features.text-embedding = auto or on, found "
           + ConfigValues.kebab(features.textEmbedding()));
     }
-    String modality = models.contentKnn().modality();
-    if (models.isEnabled("content-knn") && !models.contentKnn().usesText()
-        && features.external().stream().noneMatch(m -> m.name().equals(modality))) {
-      throw new com.typesafe.config.ConfigException.BadValue(raw.origin(), "models.content-knn.modality", "expected text or the name of a "
-          + "features.external modality " + features.external().stream().map(FeaturesConfig.ExternalModality::name).toList()
-          + ", found '" + modality + "'");
+    java.util.List<String> external = features.external().stream().map(FeaturesConfig.ExternalModality::name).toList();
+    for (dev.ncfspark.models.ModelDefinition model : featureModels()) {
+      for (String modality : models.itemModalities(model)) {
+        boolean known = modality.equals(ModelsConfig.TEXT) || external.contains(modality)
+            || (modality.equals(ModelsConfig.GENRES) && model != dev.ncfspark.models.ModelDefinition.CONTENT_KNN);
+        if (!known) {
+          String key = model == dev.ncfspark.models.ModelDefinition.CONTENT_KNN ? "modality" : "modalities";
+          throw new com.typesafe.config.ConfigException.BadValue(raw.origin(), "models." + model.configName() + "." + key,
+              "expected text" + (model == dev.ncfspark.models.ModelDefinition.CONTENT_KNN ? "" : ", genres")
+              + " or the name of a features.external modality " + external + ", found '" + modality + "'");
+        }
+      }
     }
   }
 

@@ -10,7 +10,8 @@ import java.util.List;
  * Which models the run trains and evaluates, and their hyper-parameters: the baselines (fitted by
  * the evaluate stage) and the NCF models (trained by the train stage).
  */
-public record ModelsConfig(List<ModelDefinition> enabled, Als als, AlsExplicit alsExplicit, ContentKnnConfig contentKnn, NcfConfig ncf) {
+public record ModelsConfig(List<ModelDefinition> enabled, Als als, AlsExplicit alsExplicit, ContentKnnConfig contentKnn, Vbpr vbpr,
+    NeumfFeatures neumfFeatures, NcfConfig ncf) {
 
   /** Implicit ALS: single values and optional grid lists (searched on validation). */
   public record Als(int rank, double regParam, double alpha, int maxIter, List<Integer> gridRank, List<Double> gridRegParam, List<Double> gridAlpha) {}
@@ -31,6 +32,35 @@ public record ModelsConfig(List<ModelDefinition> enabled, Als als, AlsExplicit a
       return TEXT.equals(modality);
     }
   }
+
+  /**
+   * vbpr: the item modalities whose vectors are concatenated into each item's features ({@code
+   * text}, {@code genres} or features.external names), the collaborative factors (gamma) and the
+   * width the features are projected to (theta, E). Trained with models.ncf's training settings.
+   */
+  public record Vbpr(List<String> modalities, int factors, int featureFactors) {}
+
+  /**
+   * neumf-features: NeuMF (models.ncf's architecture) whose MLP tower also takes the item's
+   * modalities through a dense layer of {@code itemProjection} units and, with {@code
+   * userDemographics} where the source has them, the user's one-hot demographics through one of
+   * {@code userProjection}.
+   */
+  public record NeumfFeatures(List<String> modalities, int itemProjection, boolean userDemographics, int userProjection) {}
+
+  /** The item modalities of {@code model} (vbpr, neumf-features; none for the others). */
+  public List<String> itemModalities(ModelDefinition model) {
+    return switch (model) {
+      case VBPR -> vbpr.modalities();
+      case NEUMF_FEATURES -> neumfFeatures.modalities();
+      case CONTENT_KNN -> List.of(contentKnn.modality());
+      default -> List.of();
+    };
+  }
+
+  /** The modality name of the features stage's text embeddings (and of its genres multi-hot). */
+  public static final String TEXT = ContentKnnConfig.TEXT;
+  public static final String GENRES = "genres";
 
   /**
    * The enabled models the train stage trains, in training order (the order of {@link
@@ -65,6 +95,20 @@ public record ModelsConfig(List<ModelDefinition> enabled, Als als, AlsExplicit a
         ConfigValues.intAtLeast(e, "max-iter", 1));
     ContentKnnConfig contentKnn = new ContentKnnConfig(c.getString("content-knn.modality"), ConfigValues.enumValue(c.getConfig("content-knn"), "weight",
         dev.ncfspark.models.ContentKnn.Weight.class), c.getBoolean("content-knn.center"));
-    return new ModelsConfig(List.copyOf(enabled), als, explicit, contentKnn, NcfConfig.from(c.getConfig("ncf")));
+    Config v = c.getConfig("vbpr");
+    Vbpr vbpr = new Vbpr(modalities(v), ConfigValues.intAtLeast(v, "factors", 1), ConfigValues.intAtLeast(v, "feature-factors", 1));
+    Config f = c.getConfig("neumf-features");
+    NeumfFeatures neumfFeatures = new NeumfFeatures(modalities(f), ConfigValues.intAtLeast(f, "item-projection", 1),
+        f.getBoolean("user-demographics"), ConfigValues.intAtLeast(f, "user-projection", 1));
+    return new ModelsConfig(List.copyOf(enabled), als, explicit, contentKnn, vbpr, neumfFeatures, NcfConfig.from(c.getConfig("ncf")));
+  }
+
+  private static List<String> modalities(Config c) {
+    List<String> m = c.getStringList("modalities");
+    if (m.isEmpty() || m.size() != new java.util.HashSet<>(m).size()) {
+      throw new ConfigException.BadValue(c.origin(), "modalities", "expected one or more distinct modalities (text, genres or "
+          + "features.external names), found " + m);
+    }
+    return List.copyOf(m);
   }
 }

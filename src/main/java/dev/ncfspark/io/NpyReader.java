@@ -7,9 +7,10 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Reads one vector from a NumPy {@code .npy} file, as feature extractors such as Ducho write them
- * (one file per item): a float32 or float64 array, little-endian, of shape (d,) or (1, d), in C
- * order. Anything else is an error that names the file and what was expected.
+ * Reads a NumPy {@code .npy} file: one vector, as feature extractors such as Ducho write them
+ * (one file per item, shape (d,) or (1, d)), or a matrix such as the features stage's exports; a
+ * float32 or float64 array, little-endian, in C order. Anything else is an error that names the
+ * file and what was expected.
  */
 public final class NpyReader {
   private static final Pattern DESCR = Pattern.compile("'descr'\\s*:\\s*'([^']*)'");
@@ -20,6 +21,22 @@ public final class NpyReader {
 
   /** The vector in {@code bytes}, the content of the file {@code name} (named in errors). */
   public static float[] vector(byte[] bytes, String name) {
+    return read(bytes, name, shape -> shape.length == 1 || (shape.length == 2 && shape[0] == 1), "one vector: (d,) or (1, d)").values;
+  }
+
+  /** A float matrix read from a .npy file: row r is {@code values[r * columns, (r + 1) * columns)}. */
+  public record Matrix(int rows, int columns, float[] values) {}
+
+  /** The 2-d array in {@code bytes} (shape (rows, columns)), the content of the file {@code name}. */
+  public static Matrix matrix(byte[] bytes, String name) {
+    Array a = read(bytes, name, shape -> shape.length == 2, "a matrix: (rows, columns)");
+    return new Matrix(Math.toIntExact(a.shape[0]), Math.toIntExact(a.shape[1]), a.values);
+  }
+
+  private record Array(long[] shape, float[] values) {}
+
+  /** The array in {@code bytes}, whose shape must pass {@code shapeOk} ({@code expected} says what passes). */
+  private static Array read(byte[] bytes, String name, java.util.function.Predicate<long[]> shapeOk, String expected) {
     if (bytes.length < 10 || !startsWithMagic(bytes)) {
       throw error(name, "not a NumPy .npy file (no \\x93NUMPY magic)");
     }
@@ -50,17 +67,25 @@ public final class NpyReader {
     if (group(FORTRAN, header, name, "fortran_order").equals("True")) {
       throw error(name, "Fortran order (expected C order)");
     }
-    long d = length(group(SHAPE, header, name, "shape"), name);
+    String shapeText = group(SHAPE, header, name, "shape");
+    long[] shape = shape(shapeText, name);
+    if (!shapeOk.test(shape)) {
+      throw error(name, "shape (" + shapeText + ") (expected " + expected + ")");
+    }
+    long d = 1;
+    for (long x : shape) {
+      d *= x;
+    }
     int width = descr.equals("<f4") ? Float.BYTES : Double.BYTES;
     int data = start + headerLength;
-    if ((long) bytes.length - data != d * width) {
+    if (d > Integer.MAX_VALUE || (long) bytes.length - data != d * width) {
       throw error(name, (bytes.length - data) + " data bytes for " + d + " values of " + width + " bytes");
     }
     float[] v = new float[(int) d];
     for (int i = 0; i < v.length; i++) {
       v[i] = width == Float.BYTES ? b.getFloat(data + i * width) : (float) b.getDouble(data + i * width);
     }
-    return v;
+    return new Array(shape, v);
   }
 
   private static boolean startsWithMagic(byte[] bytes) {
@@ -72,16 +97,18 @@ public final class NpyReader {
     return true;
   }
 
-  /** The number of values of a shape (d,) or (1, d). */
-  private static long length(String shape, String name) {
+  /** The dimensions of a shape such as "3," or "2, 5". */
+  private static long[] shape(String shape, String name) {
     String[] dims = shape.replace(" ", "").split(",");
-    if (dims.length == 1 && !dims[0].isEmpty()) {
-      return Long.parseLong(dims[0]);
+    try {
+      long[] out = new long[dims.length];
+      for (int i = 0; i < dims.length; i++) {
+        out[i] = Long.parseLong(dims[i]);
+      }
+      return out;
+    } catch (NumberFormatException e) {
+      throw error(name, "shape (" + shape + ") (expected integers)");
     }
-    if (dims.length == 2 && dims[0].equals("1")) {
-      return Long.parseLong(dims[1]);
-    }
-    throw error(name, "shape (" + shape + ") (expected one vector: (d,) or (1, d))");
   }
 
   private static String group(Pattern p, String header, String name, String key) {

@@ -29,6 +29,10 @@ public enum ModelDefinition {
   MLP("mlp", Task.RANKING, FittedBy.TRAIN_STAGE),
   /** NeuMF: GMF and MLP fused, optionally pre-trained from both. */
   NEUMF("neumf", Task.RANKING, FittedBy.TRAIN_STAGE),
+  /** VBPR (He &amp; McAuley 2016): matrix factorisation whose items also have their features projected into the user's space. */
+  VBPR("vbpr", Task.RANKING, FittedBy.TRAIN_STAGE, Need.ITEM_FEATURES),
+  /** NeuMF whose MLP tower also takes the item's features and the user's demographics, each through a dense layer. */
+  NEUMF_FEATURES("neumf-features", Task.RANKING, FittedBy.TRAIN_STAGE, Need.ITEM_FEATURES),
   /** Spark MLlib's explicit ALS, predicting ratings. */
   ALS_EXPLICIT("als-explicit", Task.RATING_PREDICTION, FittedBy.EVALUATE_STAGE, Need.RATINGS),
   /** The mean training rating, for everyone. */

@@ -52,7 +52,7 @@ final class ModelFitter {
       case RANDOM -> new Ranking(new RandomScorer(seed));
       case ALS -> new Ranking(als(models.als()));
       case CONTENT_KNN -> new Ranking(contentKnn(models.contentKnn()));
-      case GMF, MLP, NEUMF -> new Ranking(trainedNcf(model, models.ncf()));
+      case GMF, MLP, NEUMF, VBPR, NEUMF_FEATURES -> new Ranking(trainedNcf(model, models.ncf()));
       case ALS_EXPLICIT -> new Rating(AlsRatingPredictor.fit(data.train(), new AlsRatingPredictor.Params(models.alsExplicit().rank(),
           models.alsExplicit().regParam(), models.alsExplicit().maxIter()), seed));
       case GLOBAL_MEAN -> new Rating(NaiveRatingPredictor.fit(data.train(), NaiveRatingPredictor.Kind.GLOBAL_MEAN, seed));

@@ -33,8 +33,8 @@ import org.apache.spark.storage.StorageLevel;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 
 /**
- * Stage 7: trains the enabled NCF models (GMF, MLP, NeuMF; NeuMF last, optionally pre-trained from
- * the other two) on Spark executors. Each epoch uses that epoch's training negatives: the ones the
+ * Stage 7: trains the enabled NCF models (GMF, MLP, NeuMF, optionally pre-trained from the other
+ * two; then VBPR and NeuMF with features, which read the features stage's exports) on Spark executors. Each epoch uses that epoch's training negatives: the ones the
  * negatives stage wrote, else drawn now by the same seeded sampler. Writes per model {@code
  * train/<model>/model.zip} (the best epoch's DL4J model), {@code user_embeddings/} and {@code
  * item_embeddings/} (Parquet, with original ids), and {@code train/curves.json} (per-epoch loss,
@@ -52,7 +52,14 @@ final class TrainStage extends PipelineStage {
 
   @Override
   String fingerprintExtras(dev.ncfspark.config.ExperimentConfig config) {
-    return "\nmodels=" + config.models().enabledTrainedByTrainStage();
+    String extras = "\nmodels=" + config.models().enabledTrainedByTrainStage();
+    // the models with side information read the features stage's output and their own sections
+    for (ModelDefinition m : config.models().enabledTrainedByTrainStage()) {
+      if (m.needs().contains(ModelDefinition.Need.ITEM_FEATURES)) {
+        extras += "\n" + m.configName() + "=" + config.sectionJson("models." + m.configName());
+      }
+    }
+    return config.modelsReadFeatures() ? extras + "\nfeatures=" + config.sectionJson("features") : extras;
   }
 
   static String modelPath(ModelDefinition model) {
@@ -104,7 +111,8 @@ final class TrainStage extends PipelineStage {
     Map<String, Object> perModel = new LinkedHashMap<>();
     try {
       for (ModelDefinition model : enabled) {
-        ComputationGraph net = NcfGraphs.create(model, cfg, numUsers, numItems, ctx.seed());
+        NcfGraphs.SideInputs side = SideInputsReader.read(ctx, model, numUsers, numItems);
+        ComputationGraph net = NcfGraphs.create(model, cfg, numUsers, numItems, side, ctx.seed());
         boolean pretrained = model == ModelDefinition.NEUMF && cfg.pretrain() && trained.containsKey(ModelDefinition.GMF)
             && trained.containsKey(ModelDefinition.MLP);
         if (pretrained) {
@@ -129,6 +137,9 @@ final class TrainStage extends PipelineStage {
         d.put("stopped_early", outcome.stoppedEarly());
         d.put("resumed_after_epoch", outcome.resumedAfterEpoch());
         d.put("pretrained", pretrained);
+        if (side != null) {
+          d.put("side_inputs", SideInputsReader.details(model, models, side));
+        }
         d.put("seconds", outcome.epochs().stream().mapToDouble(SparkNcfTrainer.Epoch::seconds).sum());
         d.put("epoch_seconds", outcome.epochs().stream().mapToDouble(SparkNcfTrainer.Epoch::epochSeconds).filter(x -> !Double.isNaN(x)).sum());
         perModel.put(model.configName(), d);

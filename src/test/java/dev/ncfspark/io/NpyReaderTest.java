@@ -1,6 +1,7 @@
 package dev.ncfspark.io;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -21,6 +22,22 @@ class NpyReaderTest {
     w.finish();
     assertArrayEquals(new float[] {1.5f, -2f, 0.25f}, NpyReader.vector(out.toByteArray(), "a.npy"));
     assertArrayEquals(new float[] {3f, 4f}, NpyReader.vector(npy("{'descr': '<f8', 'fortran_order': False, 'shape': (2,), }", 3.0, 4.0), "b.npy"));
+  }
+
+  @Test
+  void readsAMatrixRowByRow() throws Exception {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    NpyWriter w = NpyWriter.float32(out, 2, 3);
+    w.writeRow(new float[] {1f, 2f, 3f});
+    w.writeRow(new float[] {4f, 5f, 6f});
+    w.finish();
+    NpyReader.Matrix m = NpyReader.matrix(out.toByteArray(), "m.npy");
+    assertEquals(2, m.rows());
+    assertEquals(3, m.columns());
+    assertArrayEquals(new float[] {1f, 2f, 3f, 4f, 5f, 6f}, m.values());
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> NpyReader.matrix(npy("{'descr': '<f8', 'fortran_order': False, 'shape': (2,), }", 3.0, 4.0), "v.npy"));
+    assertTrue(e.getMessage().contains("v.npy") && e.getMessage().contains("expected a matrix"), e.getMessage());
   }
 
   @Test

@@ -37,6 +37,10 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  * parameters go back into such a graph ({@link #copyTo}) for scoring, saving and export. The
  * mathematics is DL4J's: mean binary cross-entropy on a sigmoid output, L2 added to weight
  * gradients (not biases) before Adam, inverted dropout on each hidden layer's input.
+ *
+ * <p>The side-information models of {@link NcfGraphs} (VBPR, NeuMF with features) run here too:
+ * their feature tables are gathered like embeddings but never updated, their projections are
+ * dense layers (in the flat parameters, dense Adam), VBPR's item bias is one more item table.
  */
 public final class SparseNcfNetwork {
   private static final double EPSILON = 1e-8;
@@ -60,6 +64,23 @@ public final class SparseNcfNetwork {
   private final EmbeddingTable gmfItem;
   private final EmbeddingTable mlpUser;
   private final EmbeddingTable mlpItem;
+  /** Side information: frozen feature tables (null without), VBPR's item bias table. */
+  private final EmbeddingTable itemFeatures;
+  private final EmbeddingTable userFeatures;
+  private final EmbeddingTable itemBias;
+  /** The trainable tables of each side, in a fixed order (merges, catch-up, optimizer state). */
+  private final EmbeddingTable[] userSide;
+  private final EmbeddingTable[] itemSide;
+  /** Width of the item's own GMF factors (gmfWidth minus VBPR's projected features). */
+  private final int gmfItemWidth;
+  /** VBPR's feature projection E [d x (gmfWidth - gmfItemWidth)] and feature bias beta' [d x 1] (null without). */
+  private final INDArray visualProjection;
+  private final INDArray visualProjectionGrad;
+  private final INDArray featureBias;
+  private final INDArray featureBiasGrad;
+  /** NeuMF-with-features' projections into the MLP input (null without). */
+  private final Projection itemProjection;
+  private final Projection userProjection;
   private final RowGroups userRows;
   private final RowGroups itemRows;
   private final int gmfWidth;
@@ -74,9 +95,17 @@ public final class SparseNcfNetwork {
   private final INDArray[] biasGrads;
   private final INDArray outGmf;
   private final INDArray outMlp;
+  /** The output weights of VBPR's item bias and feature bias columns (null without). */
+  private final INDArray outItemBias;
+  private final INDArray outFeatureBias;
+  /** Every output weight (GMF, MLP, biases' columns), for L2. */
+  private final INDArray outWeights;
   private final INDArray outBias;
   private final INDArray outGmfGrad;
   private final INDArray outMlpGrad;
+  private final INDArray outItemBiasGrad;
+  private final INDArray outFeatureBiasGrad;
+  private final INDArray outWeightsGrad;
   private final INDArray outBiasGrad;
   private final INDArray denseState;
   private final AdamUpdater denseAdam;
@@ -103,11 +132,17 @@ public final class SparseNcfNetwork {
     gmfItem = table(p, NcfGraphs.GMF_ITEM);
     mlpUser = table(p, NcfGraphs.MLP_USER);
     mlpItem = table(p, NcfGraphs.MLP_ITEM);
-    EmbeddingTable anyUser = gmfUser != null ? gmfUser : mlpUser;
-    EmbeddingTable anyItem = gmfItem != null ? gmfItem : mlpItem;
+    itemFeatures = table(p, NcfGraphs.ITEM_FEATURES);
+    userFeatures = table(p, NcfGraphs.USER_FEATURES);
+    itemBias = table(p, NcfGraphs.ITEM_BIAS);
+    userSide = present(gmfUser, mlpUser);
+    itemSide = present(gmfItem, mlpItem, itemBias);
+    EmbeddingTable anyUser = userSide[0];
+    EmbeddingTable anyItem = itemSide[0];
     userRows = new RowGroups(anyUser.rows());
     itemRows = new RowGroups(anyItem.rows());
     gmfWidth = gmfUser == null ? 0 : gmfUser.width();
+    gmfItemWidth = gmfItem == null ? 0 : gmfItem.width();
     mlpWidth = mlpUser == null ? 0 : mlpUser.width();
     int layers = 0;
     while (mlpUser != null && p.containsKey(NcfGraphs.mlpLayer(layers) + "_W")) {
@@ -122,7 +157,15 @@ public final class SparseNcfNetwork {
       layerOut[i] = (int) shape[1];
       size += shape[0] * shape[1] + shape[1];
     }
-    int fused = gmfWidth + (layers > 0 ? layerOut[layers - 1] : 0);
+    int featureWidth = itemFeatures == null ? 0 : itemFeatures.width();
+    int visualWidth = gmfWidth - gmfItemWidth;
+    boolean hasFeatureBias = p.containsKey(NcfGraphs.FEATURE_BIAS + "_W");
+    size += (long) featureWidth * visualWidth + (hasFeatureBias ? featureWidth : 0);
+    long[] itemProjShape = shape(p, NcfGraphs.ITEM_PROJECTION);
+    long[] userProjShape = shape(p, NcfGraphs.USER_PROJECTION);
+    size += Projection.size(itemProjShape) + Projection.size(userProjShape);
+    int biasColumns = (itemBias != null ? 1 : 0) + (hasFeatureBias ? 1 : 0);
+    int fused = gmfWidth + (layers > 0 ? layerOut[layers - 1] : 0) + biasColumns;
     size += fused + 1;
     params = Nd4j.zeros(DataType.FLOAT, size);
     grads = Nd4j.zeros(DataType.FLOAT, size);
@@ -139,13 +182,41 @@ public final class SparseNcfNetwork {
       biasGrads[i] = view(grads, at, 1, layerOut[i]);
       at += layerOut[i];
     }
+    if (visualWidth > 0) {
+      visualProjection = view(params, at, featureWidth, visualWidth);
+      visualProjectionGrad = view(grads, at, featureWidth, visualWidth);
+      at += (long) featureWidth * visualWidth;
+    } else {
+      visualProjection = null;
+      visualProjectionGrad = null;
+    }
+    if (hasFeatureBias) {
+      featureBias = view(params, at, featureWidth, 1);
+      featureBiasGrad = view(grads, at, featureWidth, 1);
+      at += featureWidth;
+    } else {
+      featureBias = null;
+      featureBiasGrad = null;
+    }
+    itemProjection = itemProjShape == null ? null : new Projection(params, grads, at, itemProjShape);
+    at += Projection.size(itemProjShape);
+    userProjection = userProjShape == null ? null : new Projection(params, grads, at, userProjShape);
+    at += Projection.size(userProjShape);
+    outWeights = view(params, at, fused, 1);
+    outWeightsGrad = view(grads, at, fused, 1);
     outGmf = gmfWidth > 0 ? view(params, at, gmfWidth, 1) : null;
     outGmfGrad = gmfWidth > 0 ? view(grads, at, gmfWidth, 1) : null;
     at += gmfWidth;
-    int mlpOut = fused - gmfWidth;
+    int mlpOut = fused - gmfWidth - biasColumns;
     outMlp = mlpOut > 0 ? view(params, at, mlpOut, 1) : null;
     outMlpGrad = mlpOut > 0 ? view(grads, at, mlpOut, 1) : null;
     at += mlpOut;
+    outItemBias = itemBias != null ? view(params, at, 1, 1) : null;
+    outItemBiasGrad = itemBias != null ? view(grads, at, 1, 1) : null;
+    at += itemBias != null ? 1 : 0;
+    outFeatureBias = hasFeatureBias ? view(params, at, 1, 1) : null;
+    outFeatureBiasGrad = hasFeatureBias ? view(grads, at, 1, 1) : null;
+    at += hasFeatureBias ? 1 : 0;
     outBias = view(params, at, 1, 1);
     outBiasGrad = view(grads, at, 1, 1);
     copyDenseFrom(graph);
@@ -162,6 +233,42 @@ public final class SparseNcfNetwork {
   public static SparseNcfNetwork forScoring(ComputationGraph graph) {
     // no learning rate, no optimizer state
     return new SparseNcfNetwork(graph, Settings.adam(0, 0, 0, 0), EmbeddingKernels.of(EmbeddingKernels.Choice.AUTO));
+  }
+
+  private static EmbeddingTable[] present(EmbeddingTable... tables) {
+    return Arrays.stream(tables).filter(java.util.Objects::nonNull).toArray(EmbeddingTable[]::new);
+  }
+
+  private static long[] shape(Map<String, INDArray> p, String layer) {
+    INDArray w = p.get(layer + "_W");
+    return w == null ? null : w.shape();
+  }
+
+  /** A dense layer with identity activation over a block of the flat parameters: W [in x out], then b [1 x out]. */
+  private static final class Projection {
+    final INDArray w;
+    final INDArray b;
+    final INDArray wGrad;
+    final INDArray bGrad;
+
+    Projection(INDArray params, INDArray grads, long at, long[] shape) {
+      w = view(params, at, shape[0], shape[1]);
+      wGrad = view(grads, at, shape[0], shape[1]);
+      b = view(params, at + shape[0] * shape[1], 1, shape[1]);
+      bGrad = view(grads, at + shape[0] * shape[1], 1, shape[1]);
+    }
+
+    static long size(long[] shape) {
+      return shape == null ? 0 : shape[0] * shape[1] + shape[1];
+    }
+
+    int in() {
+      return (int) w.rows();
+    }
+
+    int out() {
+      return (int) w.columns();
+    }
   }
 
   private static EmbeddingTable table(Map<String, INDArray> p, String layer) {
@@ -188,6 +295,9 @@ public final class SparseNcfNetwork {
     for (EmbeddingTable t : tables()) {
       n += t.weights().length();
     }
+    for (EmbeddingTable t : present(itemFeatures, userFeatures)) {
+      n += t.weights().length();
+    }
     return n;
   }
 
@@ -200,8 +310,8 @@ public final class SparseNcfNetwork {
     itemRows.assign(items, n);
     if (catchUp != null) {
       // the minibatch's rows as dense Adam has them at this step, before the forward pass reads them
-      catchUp(userRows.rows(), userRows.count(), userApplied, userScalars, gmfUser, mlpUser);
-      catchUp(itemRows.rows(), itemRows.count(), itemApplied, itemScalars, gmfItem, mlpItem);
+      catchUp(userRows.rows(), userRows.count(), userApplied, userScalars, userSide);
+      catchUp(itemRows.rows(), itemRows.count(), itemApplied, itemScalars, itemSide);
     }
     Activations a = activations(n);
     forward(a, users, items, true);
@@ -217,6 +327,9 @@ public final class SparseNcfNetwork {
     if (mlpUser != null) {
       kernels.update(mlpUser, userRows, a.dInput[0], 0, step);
       kernels.update(mlpItem, itemRows, a.dInput[0], mlpWidth, step);
+    }
+    if (itemBias != null) {
+      kernels.update(itemBias, itemRows, a.dItemBias, 0, step);
     }
     iteration++;
     if (catchUp != null) {
@@ -244,9 +357,9 @@ public final class SparseNcfNetwork {
   public void startRound(boolean keepUsers) {
     roundStart = iteration;
     if (!keepUsers || userTouched == null) {
-      userTouched = new boolean[(gmfUser != null ? gmfUser : mlpUser).rows()];
+      userTouched = new boolean[userSide[0].rows()];
     }
-    itemTouched = new boolean[(gmfItem != null ? gmfItem : mlpItem).rows()];
+    itemTouched = new boolean[itemSide[0].rows()];
   }
 
   /** What the steps since {@link #startRound} changed, for {@link #merge}; the user rows only with {@code withUsers} (none otherwise). */
@@ -254,8 +367,8 @@ public final class SparseNcfNetwork {
     if (userTouched == null) {
       throw new IllegalStateException("no round was started");
     }
-    RoundUpdate.Rows users = withUsers ? RoundRows.of(userTouched, userApplied, gmfUser, mlpUser) : RoundRows.none();
-    return new RoundUpdate(iteration - roundStart, users, RoundRows.of(itemTouched, itemApplied, gmfItem, mlpItem),
+    RoundUpdate.Rows users = withUsers ? RoundRows.of(userTouched, userApplied, userSide) : RoundRows.none();
+    return new RoundUpdate(iteration - roundStart, users, RoundRows.of(itemTouched, itemApplied, itemSide),
         params.data().asFloat(), denseState.data().asFloat());
   }
 
@@ -266,19 +379,19 @@ public final class SparseNcfNetwork {
    * the user rows, which each worker owns.
    */
   public RoundSync sync(List<RoundUpdate> rounds) {
-    boolean[] touched = new boolean[(gmfItem != null ? gmfItem : mlpItem).rows()];
+    boolean[] touched = new boolean[itemSide[0].rows()];
     for (RoundUpdate u : rounds) {
       for (int r : u.items().rows()) {
         touched[r] = true;
       }
     }
-    return new RoundSync(iteration, RoundRows.of(touched, itemApplied, gmfItem, mlpItem), params.data().asFloat(),
+    return new RoundSync(iteration, RoundRows.of(touched, itemApplied, itemSide), params.data().asFloat(),
         denseState.data().asFloat());
   }
 
   /** Overwrites this network's shared state with a merge's ({@link #sync}). */
   public void applySync(RoundSync sync) {
-    RoundRows.overwrite(sync.items(), itemApplied, gmfItem, mlpItem);
+    RoundRows.overwrite(sync.items(), itemApplied, itemSide);
     params.assign(Nd4j.create(sync.dense(), params.shape(), 'c'));
     denseState.assign(Nd4j.create(sync.denseState(), denseState.shape(), 'c'));
     iteration = sync.iteration();
@@ -296,8 +409,8 @@ public final class SparseNcfNetwork {
     if (rounds.isEmpty()) {
       return;
     }
-    RoundRows.merge(rounds.stream().map(RoundUpdate::users).toList(), sumDeltas, userApplied, gmfUser, mlpUser);
-    RoundRows.merge(rounds.stream().map(RoundUpdate::items).toList(), sumDeltas, itemApplied, gmfItem, mlpItem);
+    RoundRows.merge(rounds.stream().map(RoundUpdate::users).toList(), sumDeltas, userApplied, userSide);
+    RoundRows.merge(rounds.stream().map(RoundUpdate::items).toList(), sumDeltas, itemApplied, itemSide);
     float[] base = sumDeltas ? params.data().asFloat() : null;
     params.assign(Nd4j.create(RoundRows.combine(rounds.stream().map(RoundUpdate::dense).toList(), base), params.shape(), 'c'));
     denseState.assign(Nd4j.create(RoundRows.combine(rounds.stream().map(RoundUpdate::denseState).toList(), null), denseState.shape(), 'c'));
@@ -305,12 +418,10 @@ public final class SparseNcfNetwork {
   }
 
   /** Brings rows {@code rows[0..n)} of a side's tables through the steps they missed, up to this step. */
-  private void catchUp(int[] rows, int n, int[] applied, AdamCatchUp.Scalars scalars, EmbeddingTable gmf, EmbeddingTable mlp) {
+  private void catchUp(int[] rows, int n, int[] applied, AdamCatchUp.Scalars scalars, EmbeddingTable[] side) {
     catchUp.scalars(rows, n, applied, iteration, scalars);
-    for (EmbeddingTable t : new EmbeddingTable[] {gmf, mlp}) {
-      if (t != null) {
-        kernels.catchUp(t, rows, n, scalars, EPSILON);
-      }
+    for (EmbeddingTable t : side) {
+      kernels.catchUp(t, rows, n, scalars, EPSILON);
     }
     int steps = Math.toIntExact(iteration);
     for (int s = 0; s < n; s++) {
@@ -334,11 +445,11 @@ public final class SparseNcfNetwork {
     if (catchUp == null) {
       return;
     }
-    catchUpSide(userApplied, gmfUser, mlpUser);
-    catchUpSide(itemApplied, gmfItem, mlpItem);
+    catchUpSide(userApplied, userSide);
+    catchUpSide(itemApplied, itemSide);
   }
 
-  private void catchUpSide(int[] applied, EmbeddingTable gmf, EmbeddingTable mlp) {
+  private void catchUpSide(int[] applied, EmbeddingTable[] side) {
     int steps = Math.toIntExact(iteration);
     int chunk = 65_536;
     int[] rows = new int[chunk];
@@ -349,7 +460,7 @@ public final class SparseNcfNetwork {
         rows[n++] = row;
       }
       if (n == chunk || (row == applied.length && n > 0)) {
-        catchUp(rows, n, applied, scalars, gmf, mlp);
+        catchUp(rows, n, applied, scalars, side);
         n = 0;
       }
     }
@@ -366,15 +477,32 @@ public final class SparseNcfNetwork {
   private void forward(Activations a, int[] users, int[] items, boolean training) {
     int n = a.n;
     boolean hasGmf = gmfUser != null;
+    if (itemFeatures != null) {
+      kernels.gather(itemFeatures, items, n, a.itemFeatures, 0);
+    }
     if (hasGmf) {
       kernels.gather(gmfUser, users, n, a.userGmf, 0);
       kernels.gather(gmfItem, items, n, a.itemGmf, 0);
+      if (visualProjection != null) {
+        // VBPR: the item side's last columns are its features projected by E
+        Nd4j.gemm(a.itemFeatures, visualProjection, a.visual, false, false, 1.0, 0.0);
+        a.itemGmf.get(NDArrayIndex.all(), NDArrayIndex.interval(gmfItemWidth, gmfWidth)).assign(a.visual);
+      }
       a.userGmf.mul(a.itemGmf, a.product);
       Nd4j.gemm(a.product, outGmf, a.prediction, false, false, 1.0, 0.0);
     }
     if (mlpUser != null) {
       kernels.gather(mlpUser, users, n, a.input[0], 0);
       kernels.gather(mlpItem, items, n, a.input[0], mlpWidth);
+      int column = 2 * mlpWidth;
+      if (itemProjection != null) {
+        project(itemProjection, a.itemFeatures, a.itemProjected, a.input[0], column);
+        column += itemProjection.out();
+      }
+      if (userProjection != null) {
+        kernels.gather(userFeatures, users, n, a.userFeatures, 0);
+        project(userProjection, a.userFeatures, a.userProjected, a.input[0], column);
+      }
       for (int i = 0; i < layerIn.length; i++) {
         INDArray in = a.input[i];
         if (training && settings.dropout() > 0) {
@@ -393,19 +521,53 @@ public final class SparseNcfNetwork {
       }
       Nd4j.gemm(a.top, outMlp, a.prediction, false, false, 1.0, hasGmf ? 1.0 : 0.0);
     }
+    if (itemBias != null) {
+      kernels.gather(itemBias, items, n, a.itemBias, 0);
+      a.prediction.addi(a.itemBias.mul(outItemBias.getDouble(0)));
+    }
+    if (featureBias != null) {
+      Nd4j.gemm(a.itemFeatures, featureBias, a.featureBias, false, false, 1.0, 0.0);
+      a.prediction.addi(a.featureBias.mul(outFeatureBias.getDouble(0)));
+    }
     a.prediction.addi(outBias.getDouble(0));
     Transforms.sigmoid(a.prediction, false);
+  }
+
+  /** {@code out} columns from {@code column}: the features times W plus b. */
+  private static void project(Projection p, INDArray features, INDArray projected, INDArray out, int column) {
+    Nd4j.gemm(features, p.w, projected, false, false, 1.0, 0.0);
+    projected.addiRowVector(p.b);
+    out.get(NDArrayIndex.all(), NDArrayIndex.interval(column, column + p.out())).assign(projected);
+  }
+
+  /** The projection's gradients from the columns of {@code dOut} it fed. */
+  private static void projectBack(Projection p, INDArray features, INDArray dProjected, INDArray dOut, int column, INDArray ones) {
+    dProjected.assign(dOut.get(NDArrayIndex.all(), NDArrayIndex.interval(column, column + p.out())));
+    Nd4j.gemm(features, dProjected, p.wGrad, true, false, 1.0, 0.0);
+    Nd4j.gemm(ones, dProjected, p.bGrad, false, false, 1.0, 0.0);
   }
 
   private void backward(Activations a) {
     int n = a.n;
     a.prediction.sub(a.labels, a.dLogit).divi(n);
     Nd4j.gemm(a.ones, a.dLogit, outBiasGrad, false, false, 1.0, 0.0);
+    if (itemBias != null) {
+      Nd4j.gemm(a.itemBias, a.dLogit, outItemBiasGrad, true, false, 1.0, 0.0);
+      a.dLogit.mul(outItemBias.getDouble(0), a.dItemBias);
+    }
+    if (featureBias != null) {
+      Nd4j.gemm(a.featureBias, a.dLogit, outFeatureBiasGrad, true, false, 1.0, 0.0);
+      Nd4j.gemm(a.itemFeatures, a.dLogit, featureBiasGrad, true, false, outFeatureBias.getDouble(0), 0.0);
+    }
     if (gmfUser != null) {
       Nd4j.gemm(a.product, a.dLogit, outGmfGrad, true, false, 1.0, 0.0);
       Nd4j.gemm(a.dLogit, outGmf, a.dProduct, false, true, 1.0, 0.0);
       a.dProduct.mul(a.itemGmf, a.dUserGmf);
       a.dProduct.mul(a.userGmf, a.dItemGmf);
+      if (visualProjection != null) {
+        a.dVisual.assign(a.dItemGmf.get(NDArrayIndex.all(), NDArrayIndex.interval(gmfItemWidth, gmfWidth)));
+        Nd4j.gemm(a.itemFeatures, a.dVisual, visualProjectionGrad, true, false, 1.0, 0.0);
+      }
     }
     if (mlpUser != null) {
       Nd4j.gemm(a.top, a.dLogit, outMlpGrad, true, false, 1.0, 0.0);
@@ -423,16 +585,30 @@ public final class SparseNcfNetwork {
         }
         dh = dIn;
       }
+      int column = 2 * mlpWidth;
+      if (itemProjection != null) {
+        projectBack(itemProjection, a.itemFeatures, a.itemProjected, a.dInput[0], column, a.ones);
+        column += itemProjection.out();
+      }
+      if (userProjection != null) {
+        projectBack(userProjection, a.userFeatures, a.userProjected, a.dInput[0], column, a.ones);
+      }
     }
     if (settings.l2() > 0) {
       for (int i = 0; i < weights.length; i++) {
         weightGrads[i].addi(weights[i].mul(settings.l2()));
       }
-      if (outGmf != null) {
-        outGmfGrad.addi(outGmf.mul(settings.l2()));
+      outWeightsGrad.addi(outWeights.mul(settings.l2()));
+      if (visualProjection != null) {
+        visualProjectionGrad.addi(visualProjection.mul(settings.l2()));
       }
-      if (outMlp != null) {
-        outMlpGrad.addi(outMlp.mul(settings.l2()));
+      if (featureBias != null) {
+        featureBiasGrad.addi(featureBias.mul(settings.l2()));
+      }
+      for (Projection p : new Projection[] {itemProjection, userProjection}) {
+        if (p != null) {
+          p.wGrad.addi(p.w.mul(settings.l2()));
+        }
       }
     }
   }
@@ -468,6 +644,16 @@ public final class SparseNcfNetwork {
     final INDArray[] dInput;
     final INDArray top;
     final INDArray dTop;
+    /** Side information: the minibatch's feature rows, their projections and the bias columns (null where unused). */
+    final INDArray itemFeatures;
+    final INDArray userFeatures;
+    final INDArray visual;
+    final INDArray dVisual;
+    final INDArray itemProjected;
+    final INDArray userProjected;
+    final INDArray itemBias;
+    final INDArray dItemBias;
+    final INDArray featureBias;
 
     Activations(int n) {
       this.n = n;
@@ -492,6 +678,16 @@ public final class SparseNcfNetwork {
       }
       top = layers > 0 ? matrix(n, layerOut[layers - 1]) : null;
       dTop = layers > 0 ? matrix(n, layerOut[layers - 1]) : null;
+      SparseNcfNetwork net = SparseNcfNetwork.this;
+      itemFeatures = net.itemFeatures != null ? matrix(n, net.itemFeatures.width()) : null;
+      userFeatures = net.userProjection != null ? matrix(n, net.userProjection.in()) : null;
+      visual = visualProjection != null ? matrix(n, gmfWidth - gmfItemWidth) : null;
+      dVisual = visualProjection != null ? matrix(n, gmfWidth - gmfItemWidth) : null;
+      itemProjected = itemProjection != null ? matrix(n, itemProjection.out()) : null;
+      userProjected = net.userProjection != null ? matrix(n, net.userProjection.out()) : null;
+      itemBias = net.itemBias != null ? matrix(n, 1) : null;
+      dItemBias = net.itemBias != null ? matrix(n, 1) : null;
+      featureBias = net.featureBias != null ? matrix(n, 1) : null;
     }
 
     private INDArray matrix(long rows, long cols) {
@@ -501,7 +697,7 @@ public final class SparseNcfNetwork {
 
   private List<EmbeddingTable> tables() {
     List<EmbeddingTable> t = new ArrayList<>();
-    for (EmbeddingTable e : new EmbeddingTable[] {gmfUser, gmfItem, mlpUser, mlpItem}) {
+    for (EmbeddingTable e : new EmbeddingTable[] {gmfUser, gmfItem, mlpUser, mlpItem, itemBias}) {
       if (e != null) {
         t.add(e);
       }
@@ -518,16 +714,34 @@ public final class SparseNcfNetwork {
       graph.getParam(NcfGraphs.mlpLayer(i) + "_W").assign(weights[i]);
       graph.getParam(NcfGraphs.mlpLayer(i) + "_b").assign(biases[i].reshape(graph.getParam(NcfGraphs.mlpLayer(i) + "_b").shape()));
     }
+    copySide(graph, true);
     INDArray out = graph.getParam(NcfGraphs.OUTPUT + "_W");
-    out.assign(outputWeights().reshape(out.shape()));
+    out.assign(outWeights.reshape(out.shape()));
     graph.getParam(NcfGraphs.OUTPUT + "_b").assign(outBias.getDouble(0));
   }
 
-  private INDArray outputWeights() {
-    if (outGmf == null) {
-      return outMlp;
+  /** The side-information layers' parameters to the graph ({@code toGraph}) or from it. */
+  private void copySide(ComputationGraph graph, boolean toGraph) {
+    java.util.function.BiConsumer<String, INDArray> copy = (name, mine) -> {
+      if (mine != null) {
+        INDArray theirs = graph.getParam(name);
+        if (toGraph) {
+          theirs.assign(mine.reshape(theirs.shape()));
+        } else {
+          mine.assign(theirs.reshape(mine.shape()));
+        }
+      }
+    };
+    copy.accept(NcfGraphs.VISUAL_PROJECTION + "_W", visualProjection);
+    copy.accept(NcfGraphs.FEATURE_BIAS + "_W", featureBias);
+    if (itemProjection != null) {
+      copy.accept(NcfGraphs.ITEM_PROJECTION + "_W", itemProjection.w);
+      copy.accept(NcfGraphs.ITEM_PROJECTION + "_b", itemProjection.b);
     }
-    return outMlp == null ? outGmf : Nd4j.vstack(outGmf, outMlp);
+    if (userProjection != null) {
+      copy.accept(NcfGraphs.USER_PROJECTION + "_W", userProjection.w);
+      copy.accept(NcfGraphs.USER_PROJECTION + "_b", userProjection.b);
+    }
   }
 
   private void copyDenseFrom(ComputationGraph graph) {
@@ -535,13 +749,8 @@ public final class SparseNcfNetwork {
       weights[i].assign(graph.getParam(NcfGraphs.mlpLayer(i) + "_W"));
       biases[i].assign(graph.getParam(NcfGraphs.mlpLayer(i) + "_b").reshape(1, layerOut[i]));
     }
-    INDArray out = graph.getParam(NcfGraphs.OUTPUT + "_W").reshape(-1, 1);
-    if (outGmf != null) {
-      outGmf.assign(out.get(NDArrayIndex.interval(0, gmfWidth), NDArrayIndex.all()));
-    }
-    if (outMlp != null) {
-      outMlp.assign(out.get(NDArrayIndex.interval(gmfWidth, out.rows()), NDArrayIndex.all()));
-    }
+    copySide(graph, false);
+    outWeights.assign(graph.getParam(NcfGraphs.OUTPUT + "_W").reshape(-1, 1));
     outBias.assign(graph.getParam(NcfGraphs.OUTPUT + "_b").getDouble(0));
   }
 

@@ -25,10 +25,11 @@ class RoundMergeTest {
   private static final float[] Y = {1, 0, 1, 0, 1};
 
   @ParameterizedTest
-  @org.junit.jupiter.params.provider.CsvSource({"lazy, true", "lazy, false", "catch-up, true", "catch-up, false"})
-  void oneWorkersRoundMergedIsThatWorker(String adam, boolean sum) {
+  @org.junit.jupiter.params.provider.CsvSource({"lazy, true, NEUMF", "lazy, false, NEUMF", "catch-up, true, NEUMF",
+      "catch-up, false, NEUMF", "lazy, true, VBPR", "catch-up, false, VBPR", "lazy, false, NEUMF_FEATURES"})
+  void oneWorkersRoundMergedIsThatWorker(String adam, boolean sum, dev.ncfspark.models.ModelDefinition model) {
     NcfConfig cfg = config(0.001, 0.1, "models.ncf.sparse-adam=" + adam);
-    ComputationGraph graph = NcfGraphs.create(dev.ncfspark.models.ModelDefinition.NEUMF, cfg, 12, 10, 2);
+    ComputationGraph graph = SparseNcfNetworkTest.graph(model, cfg, 12, 10, 2);
     SparseNcfNetwork driver = network(graph.clone(), cfg, kernels());
     SparseNcfNetwork worker = network(graph.clone(), cfg, kernels());
     worker.startRound(false);

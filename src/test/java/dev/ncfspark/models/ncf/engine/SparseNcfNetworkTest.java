@@ -18,7 +18,9 @@ import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.ValueSource;
 import dev.ncfspark.models.ModelDefinition;
 import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * The sparse engine against DL4J itself: when every row is touched every step, lazy Adam is dense
@@ -41,13 +43,44 @@ class SparseNcfNetworkTest {
             cfg.sparseAdam() == NcfConfig.SparseAdam.CATCH_UP), kernels);
   }
 
+  /**
+   * A graph of {@code model}; vbpr and neumf-features get seeded item features (5 columns) and,
+   * for neumf-features, one-hot user demographics (2 columns).
+   */
+  static ComputationGraph graph(ModelDefinition model, NcfConfig cfg, int users, int items, long seed) {
+    NcfGraphs.SideInputs side = switch (model) {
+      case VBPR -> new NcfGraphs.SideInputs(randomFeatures(items, 5, seed), 3, null, 0, 4);
+      case NEUMF_FEATURES -> {
+        INDArray demographics = Nd4j.zeros(DataType.FLOAT, users, 2);
+        for (int u = 0; u < users; u++) {
+          demographics.putScalar(u, u % 2, 1f);
+        }
+        yield new NcfGraphs.SideInputs(randomFeatures(items, 5, seed), 3,
+            demographics, 2, 0);
+      }
+      default -> null;
+    };
+    return NcfGraphs.create(model, cfg, users, items, side, seed);
+  }
+
+  private static INDArray randomFeatures(int rows, int columns, long seed) {
+    SplittableRandom random = new SplittableRandom(seed);
+    float[] v = new float[rows * columns];
+    for (int i = 0; i < v.length; i++) {
+      v[i] = (float) random.nextDouble(-1, 1);
+    }
+    return Nd4j.create(v, new long[] {rows, columns}, 'c');
+  }
+
   @ParameterizedTest
-  @EnumSource(value = ModelDefinition.class, names = {"GMF", "MLP", "NEUMF"})
+  @EnumSource(value = ModelDefinition.class, names = {"GMF", "MLP", "NEUMF", "VBPR", "NEUMF_FEATURES"})
   void equalsDl4jDenseAdamWhenEveryRowIsTouchedEveryStep(ModelDefinition model) {
     NcfConfig cfg = config(0.001, 0);
     int users = 3;
     int items = 4;
-    ComputationGraph reference = NcfGraphs.create(model, cfg, users, items, 11);
+    ComputationGraph reference = graph(model, cfg, users, items, 11);
+    INDArray features = model == ModelDefinition.VBPR || model == ModelDefinition.NEUMF_FEATURES
+        ? reference.getParam(NcfGraphs.ITEM_FEATURES + "_W").dup() : null;
     ComputationGraph exported = reference.clone();
     SparseNcfNetwork net = network(reference.clone(), cfg, EmbeddingKernels.of(EmbeddingKernels.Choice.AUTO));
     SplittableRandom random = new SplittableRandom(3);
@@ -66,6 +99,10 @@ class SparseNcfNetworkTest {
     }
     net.copyTo(exported);
     assertParamsClose(reference, exported, 2e-5);
+    if (features != null) {
+      assertEquals(features, reference.getParam(NcfGraphs.ITEM_FEATURES + "_W"), "the item features are frozen");
+      assertEquals(reference.numParams(), net.numParams());
+    }
     int[] u = {0, 1, 2, 2};
     int[] v = {3, 2, 1, 0};
     INDArray expected = reference.outputSingle(false, NcfBatches.batch(floats(u), floats(v), new float[4], 4).getFeatures());
@@ -77,13 +114,13 @@ class SparseNcfNetworkTest {
    * 150 steps, beyond the exactly summed 64); lazy Adam, on the same minibatches, does not.
    */
   @ParameterizedTest
-  @EnumSource(value = ModelDefinition.class, names = {"GMF", "MLP", "NEUMF"})
+  @EnumSource(value = ModelDefinition.class, names = {"GMF", "MLP", "NEUMF", "VBPR"})
   void catchUpFollowsDl4jDenseAdamWhenRowsAreTouchedOnlySometimes(ModelDefinition model) {
     NcfConfig catchUp = config(0, 0, "models.ncf.sparse-adam=catch-up");
     NcfConfig lazy = config(0, 0, "models.ncf.sparse-adam=lazy");
     int users = 20;
     int items = 15;
-    ComputationGraph reference = NcfGraphs.create(model, catchUp, users, items, 11);
+    ComputationGraph reference = graph(model, catchUp, users, items, 11);
     SparseNcfNetwork net = network(reference.clone(), catchUp, EmbeddingKernels.of(EmbeddingKernels.Choice.AUTO));
     SparseNcfNetwork lazyNet = network(reference.clone(), lazy, EmbeddingKernels.of(EmbeddingKernels.Choice.AUTO));
     SplittableRandom random = new SplittableRandom(5);
