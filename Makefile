@@ -55,7 +55,8 @@ cluster-test: package
 	$(MVN) test -Dtest=StandaloneClusterTest -Dsurefire.failIfNoSpecifiedTests=false -Dncf.clusterTest=true
 
 ## RAPIDS Accelerator in explain-only mode on the preparation stages (no GPU needed): which operators
-## would stay on the CPU and why -> bench/results/rapids-explain-*.txt. Not part of `make test`:
+## would stay on the CPU and why, per stage -> bench/results/rapids-explain-*.txt; fails when one is
+## not in bench/rapids-allowlist.txt (each line there says why it cannot move). Not part of `make test`:
 ## the plugin jar (about 600 MB) is fetched once, non-transitively (its parent POM is not published).
 RAPIDS_VERSION := 25.04.0
 RAPIDS_JAR     := target/rapids/rapids-4-spark_2.12-$(RAPIDS_VERSION).jar

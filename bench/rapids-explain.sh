@@ -38,3 +38,7 @@ seconds=$(( $(date +%s) - start ))
   grep -E '^(ingest|filter|index|split|negatives) ' "$log" || true
 } >"$out"
 echo "wrote $out ($(grep -cE '^\s*!' "$log" || true) not-on-GPU lines in $log)"
+# the check: every entry, per stage, inside bench/rapids-allowlist.txt (each line says why it stays on the CPU)
+echo >>"$out"
+echo "## Per stage, against bench/rapids-allowlist.txt" >>"$out"
+python3 bench/rapids_check.py "$log" bench/rapids-allowlist.txt "$out"

@@ -29,8 +29,10 @@ class ModelDefinitionTest {
 
   @Test
   void theNcfModelsAreTrainedByTheTrainStageAndRatingModelsNeedRatings() {
-    assertEquals(List.of(ModelDefinition.GMF, ModelDefinition.MLP, ModelDefinition.NEUMF),
+    assertEquals(List.of(ModelDefinition.GMF, ModelDefinition.MLP, ModelDefinition.NEUMF, ModelDefinition.VBPR, ModelDefinition.NEUMF_FEATURES),
         Arrays.stream(ModelDefinition.values()).filter(ModelDefinition::trainedByTrainStage).toList());
+    assertEquals(List.of(ModelDefinition.CONTENT_KNN, ModelDefinition.VBPR, ModelDefinition.NEUMF_FEATURES),
+        Arrays.stream(ModelDefinition.values()).filter(m -> m.needs().contains(ModelDefinition.Need.ITEM_FEATURES)).toList());
     for (ModelDefinition m : ModelDefinition.values()) {
       assertEquals(m.task() == ModelDefinition.Task.RATING_PREDICTION, m.needs().contains(ModelDefinition.Need.RATINGS), m.toString());
     }

@@ -10,7 +10,6 @@ import dev.ncfspark.config.DatasetConfig.GenericConfig.IdType;
 import dev.ncfspark.data.Columns;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.regex.Pattern;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -23,6 +22,21 @@ import org.apache.spark.sql.SparkSession;
 final class DelimitedInteractionParser {
   private DelimitedInteractionParser() {}
 
+  /**
+   * A regular expression that matches {@code separator} literally, metacharacters escaped one by
+   * one: the RAPIDS Accelerator does not transpile Pattern.quote's {@code \\Q...\\E}.
+   */
+  static String literalPattern(String separator) {
+    StringBuilder p = new StringBuilder();
+    for (char c : separator.toCharArray()) {
+      if ("\\^$.|?*+()[]{}".indexOf(c) >= 0) {
+        p.append('\\');
+      }
+      p.append(c);
+    }
+    return p.toString();
+  }
+
   static Dataset<Row> parse(SparkSession spark, String file, DelimitedLayout layout) {
     Dataset<Row> lines = LineNumberedText.read(spark, file)
         .where(length(trim(col(LineNumberedText.VALUE))).gt(0));
@@ -32,7 +46,7 @@ final class DelimitedInteractionParser {
     Dataset<Row> fields = lines.select(
         col(LineNumberedText.LINE),
         col(LineNumberedText.VALUE),
-        split(col(LineNumberedText.VALUE), Pattern.quote(layout.separator()), -1).as("f"));
+        split(col(LineNumberedText.VALUE), literalPattern(layout.separator()), -1).as("f"));
 
     String idType = layout.idType() == IdType.LONG ? "bigint" : "string";
     String user = TypedParse.field("f", layout.userField());
@@ -46,7 +60,7 @@ final class DelimitedInteractionParser {
         user + " as raw_user", item + " as raw_item", rating + " as raw_rating", timestamp + " as raw_timestamp",
         castId(user, idType) + " as " + Columns.USER,
         castId(item, idType) + " as " + Columns.ITEM,
-        TypedParse.tryCast(rating, "double") + " as " + Columns.RATING,
+        TypedParse.checkedCast(rating, "double") + " as " + Columns.RATING,
         layout.timestampFormat().parseSql(timestamp) + " as " + Columns.TIMESTAMP);
 
     List<String> checks = new ArrayList<>();
@@ -80,7 +94,7 @@ final class DelimitedInteractionParser {
   }
 
   private static String castId(String fieldExpr, String idType) {
-    return idType.equals("string") ? "nullif(" + fieldExpr + ", '')" : TypedParse.tryCast(fieldExpr, idType);
+    return idType.equals("string") ? "nullif(" + fieldExpr + ", '')" : TypedParse.checkedCast(fieldExpr, idType);
   }
 
   private static int minFields(DelimitedLayout layout) {

@@ -98,7 +98,7 @@ public final class GenericSource {
       }
     }
     String idType = g.idType() == IdType.LONG ? "bigint" : "string";
-    String rating = g.ratingColumn().isBlank() ? "1.0D" : TypedParse.tryCast(q(g.ratingColumn()), "double");
+    String rating = g.ratingColumn().isBlank() ? "1.0D" : TypedParse.castColumn(q(g.ratingColumn()), raw.schema().apply(g.ratingColumn()).dataType(), "double");
     String timestamp;
     if (g.timestampColumn().isBlank()) {
       timestamp = "0L";
@@ -114,8 +114,8 @@ public final class GenericSource {
       contentFields.add(q(f.name()));
     }
     Dataset<Row> typed = raw.selectExpr(
-        TypedParse.tryCast(q(g.userColumn()), idType) + " as " + Columns.USER,
-        TypedParse.tryCast(q(g.itemColumn()), idType) + " as " + Columns.ITEM,
+        TypedParse.castColumn(q(g.userColumn()), raw.schema().apply(g.userColumn()).dataType(), idType) + " as " + Columns.USER,
+        TypedParse.castColumn(q(g.itemColumn()), raw.schema().apply(g.itemColumn()).dataType(), idType) + " as " + Columns.ITEM,
         rating + " as " + Columns.RATING,
         timestamp + " as " + Columns.TIMESTAMP,
         "_metadata.file_path as " + IngestResult.FILE,

@@ -19,7 +19,12 @@ import org.apache.spark.sql.SparkSession;
  * archives are Latin-1.
  */
 final class MovieLensMetadata {
-  private static final String YEAR_SUFFIX = "'\\\\s*\\\\((\\\\d{4})\\\\)\\\\s*$'";
+  /**
+   * "(1995)" at the end of a title already trimmed: the RAPIDS Accelerator transpiles {@code $}
+   * after a literal, not after {@code \\s*}, so the titles are trimmed first.
+   */
+  private static final String YEAR_AT_END = "'\\\\((\\\\d{4})\\\\)$'";
+  private static final String SPACES_AND_YEAR_AT_END = "'\\\\s*\\\\((\\\\d{4})\\\\)$'";
 
   private MovieLensMetadata() {}
 
@@ -85,8 +90,9 @@ final class MovieLensMetadata {
   private static Dataset<Row> items(Dataset<Row> raw, String genresColumn) {
     return raw.selectExpr(
         "movieId as " + Columns.ITEM,
-        "trim(regexp_replace(title, " + YEAR_SUFFIX + ", '')) as " + IngestResult.TITLE,
-        "try_cast(nullif(regexp_extract(title, " + YEAR_SUFFIX + ", 1), '') as int) as " + IngestResult.YEAR,
+        "trim(regexp_replace(trim(title), " + SPACES_AND_YEAR_AT_END + ", '')) as " + IngestResult.TITLE,
+        // four digits always cast
+        "cast(nullif(regexp_extract(trim(title), " + YEAR_AT_END + ", 1), '') as int) as " + IngestResult.YEAR,
         "filter(split(" + genresColumn + ", '[|]'), g -> g <> '' AND g <> '(no genres listed)') as " + IngestResult.GENRES);
   }
 

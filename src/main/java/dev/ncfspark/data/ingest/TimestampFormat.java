@@ -12,8 +12,8 @@ record TimestampFormat(String spec) {
   /** SQL expression parsing {@code textExpr} to Unix seconds. */
   String parseSql(String textExpr) {
     return switch (spec) {
-      case EPOCH_SECONDS -> TypedParse.tryCast(textExpr, "bigint");
-      case EPOCH_MILLIS -> "cast(floor(" + TypedParse.tryCast(textExpr, "bigint") + " / 1000) as bigint)";
+      case EPOCH_SECONDS -> TypedParse.checkedCast(textExpr, "bigint");
+      case EPOCH_MILLIS -> "cast(floor(" + TypedParse.checkedCast(textExpr, "bigint") + " / 1000) as bigint)";
       default -> "unix_seconds(try_to_timestamp(" + textExpr + ", " + TypedParse.quote(spec) + "))";
     };
   }

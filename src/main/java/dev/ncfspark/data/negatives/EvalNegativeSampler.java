@@ -47,8 +47,9 @@ public final class EvalNegativeSampler {
     String hashDraw = "cast(pmod(xxhash64(" + seedLiteral + ", " + salt + ", user_idx, j), " + numItems + ") as int)";
     String drawn = "IF(_m > 0, slice(array_except(transform(sequence(0, _m - 1), j -> " + hashDraw + "), _pos), 1, " + count
         + "), cast(array() as array<int>))";
-    String enumerated = "transform(slice(array_sort(transform(array_except(sequence(0, " + (numItems - 1) + "), _pos), "
-        + "x -> named_struct('h', xxhash64(" + seedLiteral + ", " + salt + ", 'all', user_idx, x), 'item', x))), 1, _target), s -> s.item)";
+    // sort_array, not array_sort: the same ascending order of (hash, item), without array_sort's lambda comparator (CPU-only under RAPIDS)
+    String enumerated = "transform(slice(sort_array(transform(array_except(sequence(0, " + (numItems - 1) + "), _pos), "
+        + "x -> named_struct('h', xxhash64(" + seedLiteral + ", " + salt + ", 'all', user_idx, x), 'item', x)), true), 1, _target), s -> s.item)";
     return users.select(Columns.USER_IDX).distinct()
         .join(positiveLists, Columns.USER_IDX)
         .selectExpr(Columns.USER_IDX, "_pos", "least(" + count + ", " + numItems + " - size(_pos)) as _target",
