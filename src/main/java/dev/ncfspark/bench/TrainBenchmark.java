@@ -162,6 +162,8 @@ public final class TrainBenchmark {
     try (EpochBenchmark.DrawnEpochs epochs = new EpochBenchmark.DrawnEpochs(positives, USERS, ITEMS, DISTRIBUTED_NEGATIVES, 1)) {
       epoch(spark, epochs, threads, "local", 1, "0"); // warm-up (JIT, native allocations): not reported
       out.add(epoch(spark, epochs, threads, "local", 1, "0"));
+      // the executors' warm-up (their JIT, native allocations, the resident workers' first state), not reported
+      epoch(spark, epochs, threads, "distributed", 2, "auto");
       for (String every : MERGE_EVERY) {
         Map<String, Object> one = epoch(spark, epochs, threads, "distributed", 1, every);
         Map<String, Object> two = epoch(spark, epochs, threads, "distributed", 2, every);
