@@ -61,7 +61,7 @@ public final class NcfGraphs {
   /** Side information (frozen tables) and the layers that read it. */
   public static final String ITEM_FEATURES = "item_features";
   public static final String USER_FEATURES = "user_features";
-  public static final String VISUAL_PROJECTION = "feature_projection";
+  public static final String FEATURE_PROJECTION = "feature_projection";
   public static final String GMF_ITEM_WITH_FEATURES = "gmf_item_with_features";
   public static final String ITEM_BIAS = "item_bias";
   public static final String FEATURE_BIAS = "feature_bias";
@@ -154,16 +154,16 @@ public final class NcfGraphs {
       g.addLayer(ITEM_FEATURES, frozen(embedding(numItems, side.itemWidth())), ITEM_INPUT);
     }
     if (model == ModelDefinition.VBPR) {
-      int visual = side.itemProjection();
-      g.addLayer(GMF_USER, embedding(numUsers, side.factors() + visual), USER_INPUT)
+      int projected = side.itemProjection();
+      g.addLayer(GMF_USER, embedding(numUsers, side.factors() + projected), USER_INPUT)
           .addLayer(GMF_ITEM, embedding(numItems, side.factors()), ITEM_INPUT)
-          .addLayer(VISUAL_PROJECTION, projection(side.itemWidth(), visual, false), ITEM_FEATURES)
-          .addVertex(GMF_ITEM_WITH_FEATURES, new MergeVertex(), GMF_ITEM, VISUAL_PROJECTION)
+          .addLayer(FEATURE_PROJECTION, projection(side.itemWidth(), projected, false), ITEM_FEATURES)
+          .addVertex(GMF_ITEM_WITH_FEATURES, new MergeVertex(), GMF_ITEM, FEATURE_PROJECTION)
           .addVertex(GMF_PRODUCT, new ElementWiseVertex(ElementWiseVertex.Op.Product), GMF_USER, GMF_ITEM_WITH_FEATURES)
           .addLayer(ITEM_BIAS, embedding(numItems, 1), ITEM_INPUT)
           .addLayer(FEATURE_BIAS, projection(side.itemWidth(), 1, false), ITEM_FEATURES)
           .addVertex(FUSED, new MergeVertex(), GMF_PRODUCT, ITEM_BIAS, FEATURE_BIAS);
-      fusedWidth = side.factors() + visual + 2;
+      fusedWidth = side.factors() + projected + 2;
       last = FUSED;
       gmf = false;
     }

@@ -74,8 +74,8 @@ public final class SparseNcfNetwork {
   /** Width of the item's own GMF factors (gmfWidth minus VBPR's projected features). */
   private final int gmfItemWidth;
   /** VBPR's feature projection E [d x (gmfWidth - gmfItemWidth)] and feature bias beta' [d x 1] (null without). */
-  private final INDArray visualProjection;
-  private final INDArray visualProjectionGrad;
+  private final INDArray featureProjection;
+  private final INDArray featureProjectionGrad;
   private final INDArray featureBias;
   private final INDArray featureBiasGrad;
   /** NeuMF-with-features' projections into the MLP input (null without). */
@@ -158,9 +158,9 @@ public final class SparseNcfNetwork {
       size += shape[0] * shape[1] + shape[1];
     }
     int featureWidth = itemFeatures == null ? 0 : itemFeatures.width();
-    int visualWidth = gmfWidth - gmfItemWidth;
+    int projectedWidth = gmfWidth - gmfItemWidth;
     boolean hasFeatureBias = p.containsKey(NcfGraphs.FEATURE_BIAS + "_W");
-    size += (long) featureWidth * visualWidth + (hasFeatureBias ? featureWidth : 0);
+    size += (long) featureWidth * projectedWidth + (hasFeatureBias ? featureWidth : 0);
     long[] itemProjShape = shape(p, NcfGraphs.ITEM_PROJECTION);
     long[] userProjShape = shape(p, NcfGraphs.USER_PROJECTION);
     size += Projection.size(itemProjShape) + Projection.size(userProjShape);
@@ -182,13 +182,13 @@ public final class SparseNcfNetwork {
       biasGrads[i] = view(grads, at, 1, layerOut[i]);
       at += layerOut[i];
     }
-    if (visualWidth > 0) {
-      visualProjection = view(params, at, featureWidth, visualWidth);
-      visualProjectionGrad = view(grads, at, featureWidth, visualWidth);
-      at += (long) featureWidth * visualWidth;
+    if (projectedWidth > 0) {
+      featureProjection = view(params, at, featureWidth, projectedWidth);
+      featureProjectionGrad = view(grads, at, featureWidth, projectedWidth);
+      at += (long) featureWidth * projectedWidth;
     } else {
-      visualProjection = null;
-      visualProjectionGrad = null;
+      featureProjection = null;
+      featureProjectionGrad = null;
     }
     if (hasFeatureBias) {
       featureBias = view(params, at, featureWidth, 1);
@@ -483,10 +483,10 @@ public final class SparseNcfNetwork {
     if (hasGmf) {
       kernels.gather(gmfUser, users, n, a.userGmf, 0);
       kernels.gather(gmfItem, items, n, a.itemGmf, 0);
-      if (visualProjection != null) {
+      if (featureProjection != null) {
         // VBPR: the item side's last columns are its features projected by E
-        Nd4j.gemm(a.itemFeatures, visualProjection, a.visual, false, false, 1.0, 0.0);
-        a.itemGmf.get(NDArrayIndex.all(), NDArrayIndex.interval(gmfItemWidth, gmfWidth)).assign(a.visual);
+        Nd4j.gemm(a.itemFeatures, featureProjection, a.projected, false, false, 1.0, 0.0);
+        a.itemGmf.get(NDArrayIndex.all(), NDArrayIndex.interval(gmfItemWidth, gmfWidth)).assign(a.projected);
       }
       a.userGmf.mul(a.itemGmf, a.product);
       Nd4j.gemm(a.product, outGmf, a.prediction, false, false, 1.0, 0.0);
@@ -564,9 +564,9 @@ public final class SparseNcfNetwork {
       Nd4j.gemm(a.dLogit, outGmf, a.dProduct, false, true, 1.0, 0.0);
       a.dProduct.mul(a.itemGmf, a.dUserGmf);
       a.dProduct.mul(a.userGmf, a.dItemGmf);
-      if (visualProjection != null) {
-        a.dVisual.assign(a.dItemGmf.get(NDArrayIndex.all(), NDArrayIndex.interval(gmfItemWidth, gmfWidth)));
-        Nd4j.gemm(a.itemFeatures, a.dVisual, visualProjectionGrad, true, false, 1.0, 0.0);
+      if (featureProjection != null) {
+        a.dProjected.assign(a.dItemGmf.get(NDArrayIndex.all(), NDArrayIndex.interval(gmfItemWidth, gmfWidth)));
+        Nd4j.gemm(a.itemFeatures, a.dProjected, featureProjectionGrad, true, false, 1.0, 0.0);
       }
     }
     if (mlpUser != null) {
@@ -599,8 +599,8 @@ public final class SparseNcfNetwork {
         weightGrads[i].addi(weights[i].mul(settings.l2()));
       }
       outWeightsGrad.addi(outWeights.mul(settings.l2()));
-      if (visualProjection != null) {
-        visualProjectionGrad.addi(visualProjection.mul(settings.l2()));
+      if (featureProjection != null) {
+        featureProjectionGrad.addi(featureProjection.mul(settings.l2()));
       }
       if (featureBias != null) {
         featureBiasGrad.addi(featureBias.mul(settings.l2()));
@@ -647,8 +647,8 @@ public final class SparseNcfNetwork {
     /** Side information: the minibatch's feature rows, their projections and the bias columns (null where unused). */
     final INDArray itemFeatures;
     final INDArray userFeatures;
-    final INDArray visual;
-    final INDArray dVisual;
+    final INDArray projected;
+    final INDArray dProjected;
     final INDArray itemProjected;
     final INDArray userProjected;
     final INDArray itemBias;
@@ -681,8 +681,8 @@ public final class SparseNcfNetwork {
       SparseNcfNetwork net = SparseNcfNetwork.this;
       itemFeatures = net.itemFeatures != null ? matrix(n, net.itemFeatures.width()) : null;
       userFeatures = net.userProjection != null ? matrix(n, net.userProjection.in()) : null;
-      visual = visualProjection != null ? matrix(n, gmfWidth - gmfItemWidth) : null;
-      dVisual = visualProjection != null ? matrix(n, gmfWidth - gmfItemWidth) : null;
+      projected = featureProjection != null ? matrix(n, gmfWidth - gmfItemWidth) : null;
+      dProjected = featureProjection != null ? matrix(n, gmfWidth - gmfItemWidth) : null;
       itemProjected = itemProjection != null ? matrix(n, itemProjection.out()) : null;
       userProjected = net.userProjection != null ? matrix(n, net.userProjection.out()) : null;
       itemBias = net.itemBias != null ? matrix(n, 1) : null;
@@ -732,7 +732,7 @@ public final class SparseNcfNetwork {
         }
       }
     };
-    copy.accept(NcfGraphs.VISUAL_PROJECTION + "_W", visualProjection);
+    copy.accept(NcfGraphs.FEATURE_PROJECTION + "_W", featureProjection);
     copy.accept(NcfGraphs.FEATURE_BIAS + "_W", featureBias);
     if (itemProjection != null) {
       copy.accept(NcfGraphs.ITEM_PROJECTION + "_W", itemProjection.w);
