@@ -35,6 +35,8 @@ final class PlainSparkSqlPreparation {
 
   private final SparkSession spark;
   private final String dir;
+  /** Where the filter stage's fixpoint is (its last round's output). */
+  private String filtered;
 
   PlainSparkSqlPreparation(SparkSession spark, String dir) {
     this.spark = spark;
@@ -71,7 +73,7 @@ final class PlainSparkSqlPreparation {
       current = read(path);
       long kept = current.count();
       if (kept == rows) {
-        write(current, "filter/final");
+        filtered = path;
         return new Stage("filter", kept, seconds(t0));
       }
       rows = kept;
@@ -80,7 +82,7 @@ final class PlainSparkSqlPreparation {
 
   private Stage index() {
     long t0 = System.nanoTime();
-    Dataset<Row> interactions = read("filter/final");
+    Dataset<Row> interactions = read(filtered);
     write(interactions.select("user").distinct().withColumn("user_idx", row_number().over(Window.orderBy("user")).minus(1)), "index/users");
     write(interactions.select("item").distinct().withColumn("item_idx", row_number().over(Window.orderBy("item")).minus(1)), "index/items");
     return new Stage("index", read("index/users").count() + read("index/items").count(), seconds(t0));
@@ -88,9 +90,8 @@ final class PlainSparkSqlPreparation {
 
   private Stage split() {
     long t0 = System.nanoTime();
-    Dataset<Row> rank = read("filter/final").join(read("index/users"), "user").join(read("index/items"), "item")
+    Dataset<Row> rank = read(filtered).join(read("index/users"), "user").join(read("index/items"), "item")
         .withColumn("rank", row_number().over(Window.partitionBy("user").orderBy(col("timestamp").desc(), col("item"))));
-    spark.conf().set("spark.sql.sources.partitionOverwriteMode", "static");
     rank.withColumn("split", when(col("rank").equalTo(1), "test").when(col("rank").equalTo(2), "validation").otherwise("train"))
         .drop("rank").write().mode(SaveMode.Overwrite).partitionBy("split").parquet(path("split"));
     return new Stage("split", read("split").count(), seconds(t0));

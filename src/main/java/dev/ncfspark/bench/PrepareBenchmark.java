@@ -96,15 +96,16 @@ public final class PrepareBenchmark {
           .run(ratings, 5, 99, 4, config.run().seed());
       double projectTotal = 0;
       double plainTotal = 0;
+      Map<String, PlainSparkSqlPreparation.Stage> plainByName = new LinkedHashMap<>();
+      plain.forEach(p -> plainByName.put(p.name(), p));
       for (Map<String, Object> m : stages) {
-        for (PlainSparkSqlPreparation.Stage p : plain) {
-          if (p.name().equals(m.get("stage"))) {
-            m.put("plain_seconds", p.seconds());
-            m.put("plain_rows", p.rows());
-            m.put("vs_plain", (Double) m.get("seconds") / p.seconds());
-            projectTotal += (Double) m.get("seconds");
-            plainTotal += p.seconds();
-          }
+        PlainSparkSqlPreparation.Stage p = plainByName.get((String) m.get("stage"));
+        if (p != null) {
+          m.put("plain_seconds", p.seconds());
+          m.put("plain_rows", p.rows());
+          m.put("vs_plain", (Double) m.get("seconds") / p.seconds());
+          projectTotal += (Double) m.get("seconds");
+          plainTotal += p.seconds();
         }
       }
       Map<String, Object> totals = new LinkedHashMap<>();

@@ -52,14 +52,18 @@ final class TrainStage extends PipelineStage {
 
   @Override
   String fingerprintExtras(dev.ncfspark.config.ExperimentConfig config) {
-    String extras = "\nmodels=" + config.models().enabledTrainedByTrainStage();
-    // the models with side information read the features stage's output and their own sections
-    for (ModelDefinition m : config.models().enabledTrainedByTrainStage()) {
-      if (m.needs().contains(ModelDefinition.Need.ITEM_FEATURES)) {
-        extras += "\n" + m.configName() + "=" + config.sectionJson("models." + m.configName());
-      }
+    StringBuilder extras = new StringBuilder("\nmodels=" + config.models().enabledTrainedByTrainStage());
+    // the models with side information read their own sections and the features stage's output
+    // (content-knn reads it too, but in the evaluate stage: not a reason to retrain)
+    List<ModelDefinition> withFeatures = config.models().enabledTrainedByTrainStage().stream()
+        .filter(m -> m.needs().contains(ModelDefinition.Need.ITEM_FEATURES)).toList();
+    for (ModelDefinition m : withFeatures) {
+      extras.append('\n').append(m.configName()).append('=').append(config.sectionJson("models." + m.configName()));
     }
-    return config.modelsReadFeatures() ? extras + "\nfeatures=" + config.sectionJson("features") : extras;
+    if (!withFeatures.isEmpty()) {
+      extras.append("\nfeatures=").append(config.sectionJson("features"));
+    }
+    return extras.toString();
   }
 
   static String modelPath(ModelDefinition model) {

@@ -106,7 +106,7 @@ public final class NcfGraphs {
    * neumf-features with their {@code side} inputs, whose matrices become the frozen tables.
    */
   public static ComputationGraph create(ModelDefinition model, NcfConfig cfg, int numUsers, int numItems, SideInputs side, long seed) {
-    boolean usesSide = model == ModelDefinition.VBPR || model == ModelDefinition.NEUMF_FEATURES;
+    boolean usesSide = model.needs().contains(ModelDefinition.Need.ITEM_FEATURES);
     if (usesSide != (side != null)) {
       throw new IllegalArgumentException(model + (usesSide ? " needs" : " takes no") + " side inputs");
     }
@@ -114,7 +114,7 @@ public final class NcfGraphs {
     net.init();
     if (side != null) {
       assignFrozen(net, ITEM_FEATURES, side.itemFeatures(), numItems);
-      if (side.userWidth() > 0 && model == ModelDefinition.NEUMF_FEATURES) {
+      if (net.getConfiguration().getVertices().containsKey(USER_FEATURES)) {
         assignFrozen(net, USER_FEATURES, side.userFeatures(), numUsers);
       }
     }
@@ -134,8 +134,7 @@ public final class NcfGraphs {
 
   static ComputationGraphConfiguration configuration(ModelDefinition model, NcfConfig cfg, int numUsers, int numItems, SideInputs side,
       long seed) {
-    if (model != ModelDefinition.GMF && model != ModelDefinition.MLP && model != ModelDefinition.NEUMF
-        && model != ModelDefinition.VBPR && model != ModelDefinition.NEUMF_FEATURES) {
+    if (!model.trainedByTrainStage()) {
       throw new IllegalArgumentException("not an NCF model: " + model + " (expected gmf, mlp, neumf, vbpr or neumf-features)");
     }
     boolean gmf = model != ModelDefinition.MLP;

@@ -523,11 +523,11 @@ public final class SparseNcfNetwork {
     }
     if (itemBias != null) {
       kernels.gather(itemBias, items, n, a.itemBias, 0);
-      a.prediction.addi(a.itemBias.mul(outItemBias.getDouble(0)));
+      Nd4j.gemm(a.itemBias, outItemBias, a.prediction, false, false, 1.0, 1.0);
     }
     if (featureBias != null) {
       Nd4j.gemm(a.itemFeatures, featureBias, a.featureBias, false, false, 1.0, 0.0);
-      a.prediction.addi(a.featureBias.mul(outFeatureBias.getDouble(0)));
+      Nd4j.gemm(a.featureBias, outFeatureBias, a.prediction, false, false, 1.0, 1.0);
     }
     a.prediction.addi(outBias.getDouble(0));
     Transforms.sigmoid(a.prediction, false);
@@ -553,7 +553,7 @@ public final class SparseNcfNetwork {
     Nd4j.gemm(a.ones, a.dLogit, outBiasGrad, false, false, 1.0, 0.0);
     if (itemBias != null) {
       Nd4j.gemm(a.itemBias, a.dLogit, outItemBiasGrad, true, false, 1.0, 0.0);
-      a.dLogit.mul(outItemBias.getDouble(0), a.dItemBias);
+      Nd4j.gemm(a.dLogit, outItemBias, a.dItemBias, false, true, 1.0, 0.0);
     }
     if (featureBias != null) {
       Nd4j.gemm(a.featureBias, a.dLogit, outFeatureBiasGrad, true, false, 1.0, 0.0);
