@@ -3,6 +3,7 @@ package dev.ncfspark.bench;
 import dev.ncfspark.config.CoreKConfig;
 import dev.ncfspark.config.ExperimentConfig;
 import dev.ncfspark.config.ExperimentConfigLoader;
+import dev.ncfspark.data.Checkpoints;
 import dev.ncfspark.data.filter.CoreKFilter;
 import dev.ncfspark.io.Json;
 import dev.ncfspark.pipeline.RunPipeline;
@@ -116,9 +117,13 @@ public final class PrepareBenchmark {
       result.put("plain_spark_sql", totals);
 
       t0 = System.nanoTime();
-      CoreKFilter.Result k20 = new CoreKFilter(new CoreKConfig(20, 20, 100))
-          .apply(spark.read().parquet(outcome.runPath() + "/ingest/interactions"));
-      long kept = k20.keptRows();
+      long kept;
+      CoreKFilter.Result k20;
+      try (Checkpoints checkpoints = Checkpoints.in(spark, out + "/core-k20")) {
+        k20 = new CoreKFilter(new CoreKConfig(20, 20, 100), checkpoints)
+            .apply(spark.read().parquet(outcome.runPath() + "/ingest/interactions"));
+        kept = k20.keptRows();
+      }
       Map<String, Object> coreK20 = new LinkedHashMap<>();
       coreK20.put("seconds", seconds(t0));
       coreK20.put("kept_rows", kept);

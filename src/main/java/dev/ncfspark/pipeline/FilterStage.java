@@ -4,6 +4,7 @@ import static org.apache.spark.sql.functions.lit;
 
 import dev.ncfspark.config.ExperimentConfig;
 import dev.ncfspark.config.FeaturesConfig;
+import dev.ncfspark.data.Checkpoints;
 import dev.ncfspark.data.Columns;
 import dev.ncfspark.data.features.ExternalFeatures;
 import dev.ncfspark.data.filter.CoreKFilter;
@@ -28,6 +29,8 @@ final class FilterStage extends PipelineStage {
   static final String NAME = "filter";
   static final String INTERACTIONS = NAME + "/interactions";
   static final String REJECTED = NAME + "/rejected";
+  /** The rounds' tables while the stage runs (deleted at its end). */
+  private static final String CHECKPOINTS = NAME + "/_checkpoints";
 
   FilterStage() {
     super(NAME, "implicit", "filter");
@@ -43,23 +46,26 @@ final class FilterStage extends PipelineStage {
   @Override
   StageStats run(StageContext ctx) {
     Map<String, Object> details = new LinkedHashMap<>();
-    FilterOutcome implicit = new ImplicitFeedback(ctx.config().implicitFeedback()).apply(ctx.read(IngestStage.INTERACTIONS));
-    List<Dataset<Row>> rejected = new ArrayList<>(List.of(implicit.removed().withColumn(CoreKFilter.ROUND, lit(null).cast("int"))));
     Map<String, ExternalFeatures.Vectors> modalities = requiredModalities(ctx);
-    Dataset<Row> kept = implicit.kept();
-    boolean before = ctx.config().features().missingModality() == FeaturesConfig.MissingModality.BEFORE_CORE_K;
-    if (!modalities.isEmpty() && before) {
-      kept = withEveryModality(kept, modalities, rejected, details);
+    CoreKFilter.Result coreK;
+    try (Checkpoints checkpoints = Checkpoints.in(ctx.spark(), ctx.run().path(CHECKPOINTS))) {
+      FilterOutcome implicit = new ImplicitFeedback(ctx.config().implicitFeedback()).apply(ctx.read(IngestStage.INTERACTIONS), checkpoints);
+      List<Dataset<Row>> rejected = new ArrayList<>(List.of(implicit.removed().withColumn(CoreKFilter.ROUND, lit(null).cast("int"))));
+      Dataset<Row> kept = implicit.kept();
+      boolean before = ctx.config().features().missingModality() == FeaturesConfig.MissingModality.BEFORE_CORE_K;
+      if (!modalities.isEmpty() && before) {
+        kept = withEveryModality(kept, modalities, rejected, details);
+      }
+      coreK = new CoreKFilter(ctx.config().coreK(), checkpoints).apply(kept);
+      rejected.add(coreK.removed());
+      kept = coreK.kept();
+      if (!modalities.isEmpty() && !before) {
+        kept = withEveryModality(kept, modalities, rejected, details);
+      }
+      ctx.write(kept, INTERACTIONS);
+      ctx.write(rejected.stream().reduce(Dataset::unionByName).orElseThrow(), REJECTED);
+      modalities.values().forEach(v -> v.table().unpersist());
     }
-    CoreKFilter.Result coreK = new CoreKFilter(ctx.config().coreK()).apply(kept);
-    rejected.add(coreK.removed());
-    kept = coreK.kept();
-    if (!modalities.isEmpty() && !before) {
-      kept = withEveryModality(kept, modalities, rejected, details);
-    }
-    ctx.write(kept, INTERACTIONS);
-    ctx.write(rejected.stream().reduce(Dataset::unionByName).orElseThrow(), REJECTED);
-    modalities.values().forEach(v -> v.table().unpersist());
 
     details.put("rejected_by_reason", TableStats.countsBy(ctx.read(REJECTED), Columns.REASON));
     List<Map<String, Object>> rounds = new ArrayList<>();

@@ -1,5 +1,6 @@
 package dev.ncfspark.pipeline;
 
+import dev.ncfspark.data.Checkpoints;
 import dev.ncfspark.data.index.IdIndex;
 import java.util.Map;
 
@@ -8,6 +9,8 @@ final class IndexStage extends PipelineStage {
   static final String NAME = "index";
   static final String USERS = NAME + "/users";
   static final String ITEMS = NAME + "/items";
+  /** The ranked ids while the stage runs (deleted at its end). */
+  private static final String CHECKPOINTS = NAME + "/_checkpoints";
 
   IndexStage() {
     super(NAME);
@@ -15,9 +18,11 @@ final class IndexStage extends PipelineStage {
 
   @Override
   StageStats run(StageContext ctx) {
-    IdIndex index = IdIndex.fit(ctx.read(FilterStage.INTERACTIONS));
-    ctx.write(index.users(), USERS);
-    ctx.write(index.items(), ITEMS);
+    try (Checkpoints checkpoints = Checkpoints.in(ctx.spark(), ctx.run().path(CHECKPOINTS))) {
+      IdIndex index = IdIndex.fit(ctx.read(FilterStage.INTERACTIONS), checkpoints);
+      ctx.write(index.users(), USERS);
+      ctx.write(index.items(), ITEMS);
+    }
     long users = ctx.read(USERS).count();
     long items = ctx.read(ITEMS).count();
     return new StageStats(users + items, users, items, 0, Map.of());

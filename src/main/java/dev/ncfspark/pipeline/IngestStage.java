@@ -8,7 +8,6 @@ import dev.ncfspark.data.ingest.MovieLensSource;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.apache.spark.storage.StorageLevel;
 
 /**
  * Stage 1: raw files into the canonical interactions table ({@code ingest/interactions}), with
@@ -35,22 +34,26 @@ final class IngestStage extends PipelineStage {
       case MOVIELENS -> MovieLensSource.read(ctx.spark(), d.path(), d.ratingsFile());
       case SYNTHETIC -> MovieLensSource.read(ctx.spark(), SyntheticInput.ensureGenerated(d.synthetic()).toUri().toString(), "");
     };
-    result.parsed().persist(StorageLevel.MEMORY_AND_DISK());
-    try {
-      result.failIfEmpty();
-      if (d.badRows() == DatasetConfig.BadRows.FAIL) {
-        result.failOnFirstBadLine();
-      }
-      ctx.write(result.interactions(), INTERACTIONS);
-      ctx.write(result.rejected(), REJECTED);
-      result.items().ifPresent(items -> ctx.write(items, ITEMS));
-      result.users().ifPresent(users -> ctx.write(users, USERS));
-      result.tags().ifPresent(tags -> ctx.write(tags, TAGS));
-    } finally {
-      result.parsed().unpersist();
+    result.failIfEmpty();
+    // One parse writes the interactions. Every data line is an interaction or a rejected line, so
+    // when as many interactions were written as there are data lines (counted apart, by a cheap
+    // pass over the text), nothing was rejected; only otherwise are the lines parsed again for
+    // the rejected ones (with their line numbers and text). Nothing is cached.
+    ctx.write(result.interactions(), INTERACTIONS);
+    long rejectedRows = result.dataRows() - ctx.read(INTERACTIONS).count();
+    if (rejectedRows < 0) {
+      throw new IllegalStateException("ingest wrote more interactions than the input has data lines (" + result.dataRows() + ")");
     }
+    if (rejectedRows > 0 && d.badRows() == DatasetConfig.BadRows.FAIL) {
+      ctx.run().delete(INTERACTIONS);
+      result.failOnFirstBadLine();
+    }
+    ctx.write(rejectedRows > 0 ? result.rejected() : result.noRejected(), REJECTED);
+    result.items().ifPresent(items -> ctx.write(items, ITEMS));
+    result.users().ifPresent(users -> ctx.write(users, USERS));
+    result.tags().ifPresent(tags -> ctx.write(tags, TAGS));
     Map<String, Object> details = new LinkedHashMap<>();
-    details.put("rejected_lines", ctx.read(REJECTED).count());
+    details.put("rejected_lines", rejectedRows);
     details.put("rating_mean", ctx.read(INTERACTIONS).agg(org.apache.spark.sql.functions.avg(Columns.RATING)).first().get(0));
     details.put("has_item_metadata", result.items().isPresent());
     details.put("has_user_metadata", result.users().isPresent());

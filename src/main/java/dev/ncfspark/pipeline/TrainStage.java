@@ -7,6 +7,7 @@ import dev.ncfspark.config.ConfigValues;
 import dev.ncfspark.config.ModelsConfig;
 import dev.ncfspark.config.NcfConfig;
 import dev.ncfspark.config.NegativesConfig;
+import dev.ncfspark.data.Checkpoints;
 import dev.ncfspark.data.Columns;
 import dev.ncfspark.data.negatives.TrainNegativeSampler;
 import dev.ncfspark.evaluation.PerUserMetrics;
@@ -45,6 +46,8 @@ final class TrainStage extends PipelineStage {
   static final String NAME = "train";
   static final String CURVES = NAME + "/curves.json";
   static final String CHECKPOINTS = "train_checkpoints";
+  /** Training negatives drawn by this stage (epochs beyond the negatives stage's), while it runs. */
+  private static final String SAMPLED_NEGATIVES = NAME + "/_negatives";
 
   TrainStage() {
     super(NAME, "models.ncf", "negatives.train", "run.seed");
@@ -103,7 +106,8 @@ final class TrainStage extends PipelineStage {
       TrainNegativeSampler sampler = new TrainNegativeSampler(negatives.trainPerPositive(), negatives.popularityAlpha(), ctx.seed());
       java.util.function.IntFunction<Dataset<Row>> negativesOfEpoch = epoch -> {
         String path = NegativesStage.TRAIN + "/epoch=" + epoch;
-        return ctx.run().exists(path) ? ctx.read(path) : sampler.sample(train, positives, numItems, epoch);
+        return ctx.run().exists(path) ? ctx.read(path)
+            : sampler.sample(train, positives, numItems, epoch, Checkpoints.in(ctx.spark(), ctx.run().path(SAMPLED_NEGATIVES + "/epoch=" + epoch)));
       };
       examples = SparkEpochExamples.source(train, negativesOfEpoch, cfg.spark().partitions(), ctx.seed());
     }
@@ -152,6 +156,7 @@ final class TrainStage extends PipelineStage {
       ctx.run().delete(checkpointRoot);
     } finally {
       examples.close();
+      ctx.run().delete(SAMPLED_NEGATIVES);
       train.unpersist();
       if (validation != null) {
         validation.unpersist();

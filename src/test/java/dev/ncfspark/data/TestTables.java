@@ -31,6 +31,6 @@ public final class TestTables {
 
   private static Dataset<Row> indexed(String name) {
     Dataset<Row> raw = MovieLensSource.read(SparkTestSession.get(), SparkTestSession.sharedData(name).toString(), "").interactions();
-    return IdIndex.fit(raw).attach(raw).cache();
+    return IdIndex.fit(raw, Checkpoints.temporary(SparkTestSession.get())).attach(raw).cache();
   }
 }

@@ -1,5 +1,6 @@
 package dev.ncfspark.pipeline;
 
+import dev.ncfspark.data.Checkpoints;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -43,9 +44,9 @@ class DeterminismTest {
     spark.conf().set("spark.sql.files.maxPartitionBytes", Integer.toString(2_500_000 / partitions));
     IngestResult ingested = MovieLensSource.read(spark, SparkTestSession.sharedData("ml-latest-small").toString(), "");
     Dataset<Row> raw = ingested.interactions();
-    Dataset<Row> implicit = new ImplicitFeedback(new ImplicitConfig(ImplicitConfig.Mode.THRESHOLD, 3.0)).apply(raw.repartition(partitions)).kept();
-    Dataset<Row> filtered = new CoreKFilter(new CoreKConfig(5, 5, 50)).apply(implicit).kept().cache();
-    IdIndex fitted = IdIndex.fit(filtered);
+    Dataset<Row> implicit = new ImplicitFeedback(new ImplicitConfig(ImplicitConfig.Mode.THRESHOLD, 3.0)).apply(raw.repartition(partitions), Checkpoints.temporary(SparkTestSession.get())).kept();
+    Dataset<Row> filtered = new CoreKFilter(new CoreKConfig(5, 5, 50), Checkpoints.temporary(SparkTestSession.get())).apply(implicit).kept().cache();
+    IdIndex fitted = IdIndex.fit(filtered, Checkpoints.temporary(SparkTestSession.get()));
     // Cached so that the seven fingerprints below do not each recompute the maps (the pipeline writes them once).
     IdIndex index = new IdIndex(fitted.users().cache(), fitted.items().cache());
     Dataset<Row> indexed = index.attach(filtered).cache();
@@ -63,8 +64,8 @@ class DeterminismTest {
         .selectExpr(Columns.USER_IDX, "to_json(" + Columns.NEGATIVE_ITEMS + ") as items"));
     Dataset<Row> train = loo.where("split = 'train'");
     TrainNegativeSampler sampler = new TrainNegativeSampler(4, 0.0, 11);
-    out.put("train-negatives-0", sampler.sample(train, indexed, items, 0));
-    out.put("train-negatives-1", new TrainNegativeSampler(2, 0.75, 11).sample(train, indexed, items, 1));
+    out.put("train-negatives-0", sampler.sample(train, indexed, items, 0, Checkpoints.temporary(SparkTestSession.get())));
+    out.put("train-negatives-1", new TrainNegativeSampler(2, 0.75, 11).sample(train, indexed, items, 1, Checkpoints.temporary(SparkTestSession.get())));
     return out;
   }
 

@@ -1,5 +1,6 @@
 package dev.ncfspark.pipeline;
 
+import dev.ncfspark.data.Checkpoints;
 import static org.apache.spark.sql.functions.col;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -74,7 +75,8 @@ class ModalitiesOnMl100kTest {
     RunPipeline.Outcome shared = new RunPipeline(SparkTestSession.get(), TestRuns.ml100k()).run(new LinkedHashSet<>(List.of("ingest")), false);
     Path run = Path.of(shared.runPath().replace("file:", ""));
     return new ImplicitFeedback(TestRuns.ml100k().implicitFeedback())
-        .apply(SparkTestSession.get().read().parquet(run.resolve(IngestStage.INTERACTIONS).toString())).kept();
+        .apply(SparkTestSession.get().read().parquet(run.resolve(IngestStage.INTERACTIONS).toString()),
+            Checkpoints.temporary(SparkTestSession.get())).kept();
   }
 
   @Test
@@ -84,7 +86,7 @@ class ModalitiesOnMl100kTest {
         .run(new LinkedHashSet<>(List.of("ingest", "filter", "index", "features")), false);
     Path run = Path.of(o.runPath().replace("file:", ""));
     SparkSession spark = SparkTestSession.get();
-    Dataset<Row> coreK = new CoreKFilter(TestRuns.ml100k().coreK()).apply(implicitKept()).kept();
+    Dataset<Row> coreK = new CoreKFilter(TestRuns.ml100k().coreK(), Checkpoints.temporary(SparkTestSession.get())).apply(implicitKept()).kept();
     Dataset<Row> expected = coreK.where(col(Columns.ITEM).mod(7).notEqual(0));
     Dataset<Row> kept = spark.read().parquet(run.resolve(FilterStage.INTERACTIONS).toString());
     assertSameRows(expected, kept);
@@ -138,7 +140,7 @@ class ModalitiesOnMl100kTest {
         .run(new LinkedHashSet<>(List.of("ingest", "filter")), false);
     Path run = Path.of(o.runPath().replace("file:", ""));
     Dataset<Row> implicit = implicitKept();
-    Dataset<Row> expected = new CoreKFilter(TestRuns.ml100k().coreK()).apply(implicit.where(col(Columns.ITEM).mod(7).notEqual(0))).kept();
+    Dataset<Row> expected = new CoreKFilter(TestRuns.ml100k().coreK(), Checkpoints.temporary(SparkTestSession.get())).apply(implicit.where(col(Columns.ITEM).mod(7).notEqual(0))).kept();
     assertSameRows(expected, SparkTestSession.get().read().parquet(run.resolve(FilterStage.INTERACTIONS).toString()));
     long missing = implicit.where(col(Columns.ITEM).mod(7).equalTo(0)).count();
     assertEquals(missing, SparkTestSession.get().read().parquet(run.resolve(FilterStage.REJECTED).toString())

@@ -2,7 +2,6 @@ package dev.ncfspark.data.filter;
 
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
-import static org.apache.spark.sql.functions.countDistinct;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.not;
 import static org.apache.spark.sql.functions.sum;
@@ -10,7 +9,7 @@ import static org.apache.spark.sql.functions.when;
 
 import dev.ncfspark.config.CoreKConfig;
 import dev.ncfspark.data.Columns;
-import dev.ncfspark.data.Lineage;
+import dev.ncfspark.data.Checkpoints;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.spark.sql.Dataset;
@@ -21,16 +20,19 @@ import org.apache.spark.sql.Row;
  * user with fewer than user-k interactions or of an item with fewer than item-k, until a round
  * removes nothing. The fixpoint (the largest sub-table where every user and item meets its k) does
  * not depend on the order of removals, so it equals the pandas/iterative reference. Each round's
- * table is checkpointed: 30 rounds are 30 short plans, not one 30-deep plan.
+ * table is checkpointed as Parquet: 30 rounds are 30 short plans, not one 30-deep plan.
  */
 public final class CoreKFilter {
   public static final String REASON = "core-k";
   /** Column of the removed rows: the round that removed them. */
   public static final String ROUND = "core_k_round";
   private final CoreKConfig config;
+  private final Checkpoints checkpoints;
 
-  public CoreKFilter(CoreKConfig config) {
+  /** {@code checkpoints} holds each round's table while the result is read. */
+  public CoreKFilter(CoreKConfig config, Checkpoints checkpoints) {
     this.config = config;
+    this.checkpoints = checkpoints;
   }
 
   /** Per-round statistics: what was left before the round and what it removed. */
@@ -44,63 +46,60 @@ public final class CoreKFilter {
     }
   }
 
+  /**
+   * Each round counts interactions per user and per item (two small checkpointed tables, whose
+   * sizes and sums are also the round's statistics: what a round removed is the difference with
+   * the next round's counts) and writes the table flagged with what it keeps; the next round reads
+   * the kept rows of that checkpoint. A round that would remove nothing is the fixpoint.
+   */
   public Result apply(Dataset<Row> interactions) {
     List<String> withFlag = new ArrayList<>(List.of(interactions.columns()));
     withFlag.add("_keep");
     String[] flaggedColumns = withFlag.toArray(new String[0]);
-    Dataset<Row> current = Lineage.cut(interactions);
+    Dataset<Row> current = interactions;
     List<Round> rounds = new ArrayList<>();
     List<Dataset<Row>> removed = new ArrayList<>();
     long firstRows = -1;
+    long[] previous = null;
     for (int round = 1; ; round++) {
       if (round > config.maxIterations()) {
         throw new IllegalStateException("core-k did not reach its fixpoint in " + config.maxIterations()
-            + " rounds (filter.max-iterations); last round removed " + rounds.get(rounds.size() - 1).rowsRemoved() + " rows");
+            + " rounds (filter.max-iterations)");
       }
-      // per-user and per-item counts: small tables, reused for the round's statistics
-      Dataset<Row> userCounts = current.groupBy(Columns.USER).agg(count(lit(1)).as("_uc")).cache();
-      Dataset<Row> itemCounts = current.groupBy(Columns.ITEM).agg(count(lit(1)).as("_ic")).cache();
-      Row before = userCounts.agg(count(lit(1)), sum(col("_uc")),
-          sum(when(col("_uc").geq(config.userK()), 0).otherwise(1))).first();
-      long users = before.getLong(0);
+      Dataset<Row> userCounts = checkpoints.cut(current.groupBy(Columns.USER).agg(count(lit(1)).as("_uc")), "core-k-users-" + round);
+      Dataset<Row> itemCounts = checkpoints.cut(current.groupBy(Columns.ITEM).agg(count(lit(1)).as("_ic")), "core-k-items-" + round);
+      Row u = userCounts.agg(count(lit(1)), sum(col("_uc")), sum(when(col("_uc").geq(config.userK()), 0).otherwise(1))).first();
+      Row i = itemCounts.agg(count(lit(1)), sum(when(col("_ic").geq(config.itemK()), 0).otherwise(1))).first();
+      long users = u.getLong(0);
       if (users == 0) {
-        userCounts.unpersist();
-        itemCounts.unpersist();
+        if (previous != null) {
+          throw new EmptyResultException("core-k filtering (user-k=" + config.userK() + ", item-k=" + config.itemK()
+              + ") removed every one of the " + firstRows + " interactions after " + (round - 1)
+              + " rounds: lower filter.user-k / filter.item-k");
+        }
         // sum() of no rows is null: an empty input is reported here, before any statistic is read
         throw new EmptyResultException("core-k filtering received no interactions: every row was removed before it"
             + " (see the ingest and implicit-feedback rejects: dataset.bad-rows, implicit.threshold)");
       }
-      long rows = before.getLong(1);
-      long items = itemCounts.count();
-      long itemsBelow = itemCounts.where(col("_ic").lt(config.itemK())).count();
-      if (firstRows < 0) {
+      long rows = u.getLong(1);
+      long items = i.getLong(0);
+      if (previous != null) {
+        rounds.add(new Round(round - 1, previous[0], previous[0] - rows, previous[1] - users, previous[2] - items));
+      } else {
         firstRows = rows;
       }
-      if (before.getLong(2) == 0 && itemsBelow == 0) {
+      if (u.getLong(2) == 0 && i.getLong(1) == 0) {
         rounds.add(new Round(round, rows, 0, 0, 0));
-        userCounts.unpersist();
-        itemCounts.unpersist();
         break;
       }
-      Dataset<Row> flagged = Lineage.cut(current
+      previous = new long[] {rows, users, items};
+      Dataset<Row> flagged = checkpoints.cut(current
           .join(userCounts, Columns.USER)
           .join(itemCounts, Columns.ITEM)
           .withColumn("_keep", col("_uc").geq(config.userK()).and(col("_ic").geq(config.itemK())))
-          .selectExpr(flaggedColumns));
-      userCounts.unpersist();
-      itemCounts.unpersist();
-      Dataset<Row> dropped = flagged.where(not(col("_keep"))).drop("_keep");
+          .selectExpr(flaggedColumns), "core-k-round-" + round);
       current = flagged.where(col("_keep")).drop("_keep");
-      Row after = current.agg(count(lit(1)), countDistinct(col(Columns.USER))).first();
-      long itemsAfter = current.select(Columns.ITEM).distinct().count();
-      long rowsAfter = after.getLong(0);
-      rounds.add(new Round(round, rows, rows - rowsAfter, users - after.getLong(1), items - itemsAfter));
-      removed.add(dropped.withColumn(Columns.REASON, lit(REASON)).withColumn(ROUND, lit(round)));
-      if (rowsAfter == 0) {
-        throw new EmptyResultException("core-k filtering (user-k=" + config.userK() + ", item-k=" + config.itemK()
-            + ") removed every one of the " + firstRows + " interactions after " + round
-            + " rounds: lower filter.user-k / filter.item-k");
-      }
+      removed.add(flagged.where(not(col("_keep"))).drop("_keep").withColumn(Columns.REASON, lit(REASON)).withColumn(ROUND, lit(round)));
     }
     Dataset<Row> allRemoved = removed.stream().reduce(Dataset::unionAll)
         .orElse(current.limit(0).withColumn(Columns.REASON, lit(REASON)).withColumn(ROUND, lit(0)));

@@ -1,14 +1,15 @@
 package dev.ncfspark.data.index;
 
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.expr;
+import static org.apache.spark.sql.functions.row_number;
+import static org.apache.spark.sql.functions.spark_partition_id;
 
 import dev.ncfspark.data.Columns;
-import org.apache.spark.api.java.JavaRDD;
+import dev.ncfspark.data.Checkpoints;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
-import org.apache.spark.sql.types.DataTypes;
-import org.apache.spark.sql.types.StructType;
+import org.apache.spark.sql.expressions.Window;
 
 /**
  * Dense id maps: users and items to 0..n-1 in the order of their original ids (numeric order for
@@ -17,11 +18,11 @@ import org.apache.spark.sql.types.StructType;
  */
 public record IdIndex(Dataset<Row> users, Dataset<Row> items) {
 
-  /** Builds both maps from the distinct users and items of {@code interactions}. */
-  public static IdIndex fit(Dataset<Row> interactions) {
+  /** Builds both maps from the distinct users and items of {@code interactions}; {@code checkpoints} holds the ranked ids while the maps are read. */
+  public static IdIndex fit(Dataset<Row> interactions, Checkpoints checkpoints) {
     return new IdIndex(
-        denseMap(interactions, Columns.USER, Columns.USER_IDX),
-        denseMap(interactions, Columns.ITEM, Columns.ITEM_IDX));
+        denseMap(interactions, Columns.USER, Columns.USER_IDX, checkpoints),
+        denseMap(interactions, Columns.ITEM, Columns.ITEM_IDX, checkpoints));
   }
 
   /** Adds user_idx and item_idx to every row (inner join: rows of unknown ids are not expected here). */
@@ -35,20 +36,33 @@ public record IdIndex(Dataset<Row> users, Dataset<Row> items) {
   }
 
   /**
-   * Sorted distinct ids numbered by a distributed sort + zipWithIndex: no single-partition window
-   * and no collect, so it scales to millions of ids; the order (hence the map) is total.
+   * Distinct ids range-partitioned in id order and checkpointed with their partition, so that the
+   * numbering reads one fixed assignment: an id's number is the count of ids in the partitions
+   * before its own (a handful of numbers collected to the driver) plus its rank inside its
+   * partition. Spark SQL only (no zipWithIndex through an RDD of Java rows, which stays on the CPU
+   * under RAPIDS) and no single-partition window over all ids.
    */
-  private static Dataset<Row> denseMap(Dataset<Row> interactions, String idColumn, String indexColumn) {
-    Dataset<Row> sorted = interactions.select(col(idColumn)).distinct().orderBy(col(idColumn));
-    StructType schema = new StructType()
-        .add(idColumn, sorted.schema().apply(idColumn).dataType(), false)
-        .add(indexColumn, DataTypes.IntegerType, false);
-    JavaRDD<Row> indexed = sorted.javaRDD().zipWithIndex().map(t -> {
-      if (t._2() > Integer.MAX_VALUE) {
-        throw new IllegalStateException("more than 2^31 distinct " + idColumn + " ids");
-      }
-      return RowFactory.create(t._1().get(0), t._2().intValue());
-    });
-    return sorted.sparkSession().createDataFrame(indexed, schema);
+  private static Dataset<Row> denseMap(Dataset<Row> interactions, String idColumn, String indexColumn, Checkpoints checkpoints) {
+    int partitions = interactions.sparkSession().sessionState().conf().numShufflePartitions();
+    // the distinct ids first: the range partitioning samples its input before it shuffles it
+    Dataset<Row> ids = checkpoints.cut(interactions.select(col(idColumn)).distinct(), "index-distinct-" + idColumn);
+    Dataset<Row> ranged = checkpoints.cut(ids.repartitionByRange(partitions, col(idColumn))
+        .select(col(idColumn), spark_partition_id().as("_part")), "index-" + idColumn);
+    long[] before = new long[partitions + 1];
+    for (Row r : ranged.groupBy("_part").count().collectAsList()) {
+      before[r.getInt(0) + 1] = r.getLong(1);
+    }
+    StringBuilder offsets = new StringBuilder("array(0L");
+    for (int p = 1; p < partitions; p++) {
+      before[p] += before[p - 1];
+      offsets.append(", ").append(before[p]).append('L');
+    }
+    offsets.append(')');
+    if (before[partitions - 1] + before[partitions] > Integer.MAX_VALUE) {
+      throw new IllegalStateException("more than 2^31 distinct " + idColumn + " ids");
+    }
+    return ranged.select(col(idColumn),
+        expr("element_at(" + offsets + ", _part + 1)").plus(row_number().over(Window.partitionBy("_part").orderBy(idColumn)))
+            .minus(1).cast("int").as(indexColumn));
   }
 }

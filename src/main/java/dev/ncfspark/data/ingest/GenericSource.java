@@ -27,14 +27,18 @@ public final class GenericSource {
   public static IngestResult read(SparkSession spark, GenericConfig g) {
     List<String> files = InputFiles.list(spark.sparkContext().hadoopConfiguration(), g.path());
     if (g.format() == FileFormat.PARQUET) {
-      return new IngestResult(parquet(spark, g, files), Optional.empty(), Optional.empty(), Optional.empty(), files);
+      Dataset<Row> parsed = parquet(spark, g, files);
+      return new IngestResult(parsed, () -> parsed, parsed.count(), Optional.empty(), Optional.empty(), Optional.empty(), files);
     }
-    Dataset<Row> parsed = null;
+    List<DelimitedInteractionParser.Parsed> parsed = new ArrayList<>();
     for (String file : files) {
-      Dataset<Row> one = DelimitedInteractionParser.parse(spark, file, layout(spark, g, file));
-      parsed = parsed == null ? one : parsed.unionAll(one);
+      parsed.add(DelimitedInteractionParser.parse(spark, file, layout(spark, g, file)));
     }
-    return new IngestResult(parsed, Optional.empty(), Optional.empty(), Optional.empty(), files);
+    return new IngestResult(
+        parsed.stream().map(DelimitedInteractionParser.Parsed::rows).reduce(Dataset::unionAll).orElseThrow(),
+        () -> parsed.stream().map(p -> p.withLines().get()).reduce(Dataset::unionAll).orElseThrow(),
+        parsed.stream().mapToLong(DelimitedInteractionParser.Parsed::dataLines).sum(),
+        Optional.empty(), Optional.empty(), Optional.empty(), files);
   }
 
   /** The data files of {@code g.path()}, for checksums. */

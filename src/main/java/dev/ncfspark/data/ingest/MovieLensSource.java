@@ -26,7 +26,7 @@ public final class MovieLensSource {
     String ratings = ratingsFile(conf, folder, ratingsFile);
     String name = ratings.substring(ratings.lastIndexOf('/') + 1);
 
-    Dataset<Row> parsed;
+    DelimitedInteractionParser.Parsed parsed;
     Optional<Dataset<Row>> items;
     Optional<Dataset<Row>> users = Optional.empty();
     Optional<Dataset<Row>> tags = Optional.empty();
@@ -45,7 +45,7 @@ public final class MovieLensSource {
       items = InputFiles.find(conf, folder, "movies.dat").map(f -> MovieLensMetadata.moviesDat(spark, f));
       users = InputFiles.find(conf, folder, "users.dat").map(f -> MovieLensMetadata.usersDat(spark, f));
     }
-    return new IngestResult(parsed, items, users, tags, List.of(ratings));
+    return new IngestResult(parsed.rows(), parsed.withLines(), parsed.dataLines(), items, users, tags, List.of(ratings));
   }
 
   /** Every file {@link #read} reads (ratings first, then metadata), for checksums. */

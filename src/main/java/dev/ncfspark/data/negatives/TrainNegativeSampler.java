@@ -2,6 +2,7 @@ package dev.ncfspark.data.negatives;
 
 import static org.apache.spark.sql.functions.broadcast;
 import static org.apache.spark.sql.functions.ceil;
+import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.explode;
@@ -10,7 +11,8 @@ import static org.apache.spark.sql.functions.row_number;
 import static org.apache.spark.sql.functions.sequence;
 
 import dev.ncfspark.data.Columns;
-import dev.ncfspark.data.Lineage;
+import dev.ncfspark.data.Checkpoints;
+import dev.ncfspark.data.ScopedSqlConf;
 import dev.ncfspark.data.SeededRandom;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,10 +27,11 @@ import org.apache.spark.sql.expressions.Window;
  * uniformly or proportionally to train popularity^alpha. The epoch is part of the seed, so every
  * epoch gets a fresh draw and a rerun gets the same one.
  *
- * <p>Scales linearly with positives: per user, hash-drawn candidates are exploded into rows, the
- * user's positives are removed with a distributed left-anti join on (user_idx, item_idx), and the
- * first {@code need} survivors by draw number are kept. Users left short (rare) get another
- * round with a new salt and twice the margin. No per-row driver work, no collect.
+ * <p>Scales linearly with positives: per user, exactly the needed number of hash-drawn candidates
+ * are exploded into rows and the user's positives removed with a distributed left-anti join on
+ * (user_idx, item_idx): every survivor is a uniform draw from the free items. The users left short
+ * (a draw hit a positive) get further rounds with new salts that draw with a margin and keep the
+ * first survivors. Every round is a Parquet checkpoint; no per-row driver work, no collect.
  */
 public final class TrainNegativeSampler {
   /** Slots of the popularity sampling table (like word2vec's unigram table). */
@@ -46,23 +49,30 @@ public final class TrainNegativeSampler {
 
   /**
    * Negatives (user_idx, item_idx) of {@code epoch} for the positives in {@code train}; {@code
-   * positives} are all (user_idx, item_idx) pairs of the dataset (every split).
+   * positives} are all (user_idx, item_idx) pairs of the dataset (every split). The result reads
+   * the rounds' tables in {@code checkpoints}: keep them until it is written.
    */
-  public Dataset<Row> sample(Dataset<Row> train, Dataset<Row> positives, int numItems, int epoch) {
+  public Dataset<Row> sample(Dataset<Row> train, Dataset<Row> positives, int numItems, int epoch, Checkpoints checkpoints) {
+    int partitions = train.sparkSession().sessionState().conf().numShufflePartitions();
     Dataset<Row> pairs = positives.select(Columns.USER_IDX, Columns.ITEM_IDX);
-    Dataset<Row> byUser = pairs.repartition(col(Columns.USER_IDX));
+    Dataset<Row> byUser = pairs.repartition(partitions, col(Columns.USER_IDX));
     Dataset<Row> users = train.groupBy(Columns.USER_IDX).agg(count(lit(1)).multiply(perPositive).as("_need"))
         .join(pairs.groupBy(Columns.USER_IDX).agg(count(lit(1)).as("_p")), Columns.USER_IDX)
         .where(col("_p").lt(numItems));
     Dataset<Row> table = popularityAlpha > 0 ? popularityTable(train) : null;
 
     List<Dataset<Row>> rounds = new ArrayList<>();
-    Dataset<Row> pending = users;
+    Dataset<Row> pending = checkpoints.cut(users, "users");
     for (int round = 0; round < MAX_ROUNDS; round++) {
-      // expected successes = draws * (free items / items); 10% (doubling every round) plus 10 to spare
-      Column draws = ceil(col("_need").multiply(numItems).divide(lit(numItems).minus(col("_p")))
-          .multiply(1.1 * (1L << round))).plus(10);
-      Dataset<Row> drawn = pending
+      // round 0 draws exactly what each user needs and keeps every draw that is not a positive;
+      // later rounds (the users left short) draw 10% more than expected to succeed (doubling every
+      // round) plus 10, and keep the first ones by draw number
+      Column draws = round == 0 ? col("_need")
+          : ceil(col("_need").multiply(numItems).divide(lit(numItems).minus(col("_p"))).multiply(1.1 * (1L << round))).plus(10);
+      // the users are partitioned by user before the draws are exploded: the draws inherit that
+      // partitioning, so the anti-join with the positives (partitioned the same way) shuffles
+      // the users' rows instead of every draw
+      Dataset<Row> drawn = pending.repartition(partitions, col(Columns.USER_IDX))
           .select(col(Columns.USER_IDX), col("_need"), explode(sequence(lit(0), draws.cast("int").minus(1))).as("_j"));
       String salt = "train-negatives-epoch-" + epoch + "-round-" + round;
       if (table == null) {
@@ -71,18 +81,23 @@ public final class TrainNegativeSampler {
         drawn = drawn.withColumn("_slot", SeededRandom.uniformInt(lit(POPULARITY_SLOTS), seed, salt, col(Columns.USER_IDX), col("_j")))
             .join(broadcast(table), "_slot").drop("_slot");
       }
-      // Both sides hash-partitioned by user: the anti-join (a shuffled hash join, the user's
-      // positives being the build side) and the per-user window then need no further shuffle.
-      Dataset<Row> kept = Lineage.cut(drawn.repartition(col(Columns.USER_IDX))
-          .join(byUser.hint("shuffle_hash"), new String[] {Columns.USER_IDX, Columns.ITEM_IDX}, "left_anti")
-          .withColumn("_rn", row_number().over(Window.partitionBy(Columns.USER_IDX).orderBy("_j")))
-          .withColumn("_got", count(lit(1)).over(Window.partitionBy(Columns.USER_IDX)))
-          .where(col("_rn").leq(col("_need"))));
-      rounds.add(kept.select(Columns.USER_IDX, Columns.ITEM_IDX));
-      pending = kept.where(col("_got").lt(col("_need")))
-          .select(col(Columns.USER_IDX), col("_need").minus(col("_got")).as("_need")).distinct()
-          .join(users.select(Columns.USER_IDX, "_p"), Columns.USER_IDX);
-      pending = Lineage.cut(pending);
+      Dataset<Row> free = drawn.join(byUser.hint("shuffle_hash"), new String[] {Columns.USER_IDX, Columns.ITEM_IDX}, "left_anti");
+      if (round > 0) {
+        free = free.withColumn("_rn", row_number().over(Window.partitionBy(Columns.USER_IDX).orderBy("_j")))
+            .where(col("_rn").leq(col("_need")));
+      }
+      // Spark shuffles both sides of a join again unless they are partitioned by all of its keys
+      // (spark.sql.requireAllClusterKeysForCoPartition); off for this write only, so that the draws
+      // keep the users' partitioning (on user_idx, one of the keys, which co-partitions them as well)
+      Dataset<Row> selected = free.select(Columns.USER_IDX, Columns.ITEM_IDX);
+      String name = "round-" + round;
+      Dataset<Row> kept = ScopedSqlConf.with(train.sparkSession(), "spark.sql.requireAllClusterKeysForCoPartition", "false",
+          () -> checkpoints.cut(selected, name));
+      rounds.add(kept);
+      pending = checkpoints.cut(kept.groupBy(Columns.USER_IDX).agg(count(lit(1)).as("_got"))
+          .join(pending.select(Columns.USER_IDX, "_need", "_p"), new String[] {Columns.USER_IDX}, "right")
+          .select(col(Columns.USER_IDX), col("_need").minus(coalesce(col("_got"), lit(0L))).as("_need"), col("_p"))
+          .where(col("_need").gt(0)), "short-" + round);
       if (pending.isEmpty()) {
         return rounds.stream().reduce(Dataset::unionAll).orElseThrow();
       }

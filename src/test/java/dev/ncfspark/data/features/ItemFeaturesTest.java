@@ -1,5 +1,6 @@
 package dev.ncfspark.data.features;
 
+import dev.ncfspark.data.Checkpoints;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -25,7 +26,7 @@ class ItemFeaturesTest {
   void latestSmallTagsEndTheTextMostAppliedFirst() {
     SparkSession spark = SparkTestSession.get();
     IngestResult r = MovieLensSource.read(spark, SparkTestSession.sharedData("ml-latest-small").toString(), "");
-    Dataset<Row> index = IdIndex.fit(r.interactions()).items();
+    Dataset<Row> index = IdIndex.fit(r.interactions(), Checkpoints.temporary(SparkTestSession.get())).items();
     Vocabulary genres = ItemFeatures.genreVocabulary(r.items().orElseThrow());
     assertEquals(List.of("Action", "Adventure", "Animation", "Children", "Comedy", "Crime", "Documentary", "Drama", "Fantasy",
         "Film-Noir", "Horror", "IMAX", "Musical", "Mystery", "Romance", "Sci-Fi", "Thriller", "War", "Western"), genres.values(),

@@ -1,5 +1,6 @@
 package dev.ncfspark.data.filter;
 
+import dev.ncfspark.data.Checkpoints;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -34,7 +35,7 @@ class CoreKFilterTest {
 
   @Test
   void k5OnLatestSmallMatchesThePandasReference() {
-    CoreKFilter.Result r = new CoreKFilter(new CoreKConfig(5, 5, 100)).apply(latestSmall);
+    CoreKFilter.Result r = new CoreKFilter(new CoreKConfig(5, 5, 100), Checkpoints.temporary(SparkTestSession.get())).apply(latestSmall);
     assertEquals(List.of(90_274L, 610L, 3_650L), List.of(sizes(r.kept())[0], sizes(r.kept())[1], sizes(r.kept())[2]));
     assertEquals(100_836L - 90_274L, r.removed().count(), "every removed row is kept aside");
     assertEquals(0, r.rounds().get(r.rounds().size() - 1).rowsRemoved(), "the last round is the fixpoint check");
@@ -43,7 +44,7 @@ class CoreKFilterTest {
 
   @Test
   void k20OnLatestSmallMatchesThePandasReference() {
-    CoreKFilter.Result r = new CoreKFilter(new CoreKConfig(20, 20, 100)).apply(latestSmall);
+    CoreKFilter.Result r = new CoreKFilter(new CoreKConfig(20, 20, 100), Checkpoints.temporary(SparkTestSession.get())).apply(latestSmall);
     long[] s = sizes(r.kept());
     assertEquals(67_020L, s[0]);
     assertEquals(566L, s[1]);
@@ -72,7 +73,7 @@ class CoreKFilterTest {
     rows.add(RowFactory.create(5L, 10L, 1.0, 1L));
     rows.add(RowFactory.create(5L, 13L, 1.0, 1L));
     rows.add(RowFactory.create(5L, 14L, 1.0, 1L));
-    CoreKFilter.Result r = new CoreKFilter(new CoreKConfig(3, 2, 10)).apply(spark.createDataFrame(rows, schema));
+    CoreKFilter.Result r = new CoreKFilter(new CoreKConfig(3, 2, 10), Checkpoints.temporary(SparkTestSession.get())).apply(spark.createDataFrame(rows, schema));
     assertEquals(9, r.kept().count());
     assertEquals(3, r.rounds().size());
     assertEquals(new CoreKFilter.Round(1, 14, 3, 1, 1), r.rounds().get(0));
@@ -84,14 +85,14 @@ class CoreKFilterTest {
   @Test
   void kSoLargeThatNothingSurvivesIsAClearError() {
     CoreKFilter.EmptyResultException e = assertThrows(CoreKFilter.EmptyResultException.class,
-        () -> new CoreKFilter(new CoreKConfig(5000, 5, 100)).apply(latestSmall));
+        () -> new CoreKFilter(new CoreKConfig(5000, 5, 100), Checkpoints.temporary(SparkTestSession.get())).apply(latestSmall));
     assertTrue(e.getMessage().contains("user-k=5000") && e.getMessage().contains("100836"), e.getMessage());
   }
 
   @Test
   void anEmptyInputIsAClearErrorNotANullPointer() {
     CoreKFilter.EmptyResultException e = assertThrows(CoreKFilter.EmptyResultException.class,
-        () -> new CoreKFilter(new CoreKConfig(5, 5, 100)).apply(latestSmall.limit(0)));
+        () -> new CoreKFilter(new CoreKConfig(5, 5, 100), Checkpoints.temporary(SparkTestSession.get())).apply(latestSmall.limit(0)));
     assertTrue(e.getMessage().contains("received no interactions"), e.getMessage());
   }
 }

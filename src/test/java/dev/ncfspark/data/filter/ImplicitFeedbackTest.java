@@ -3,6 +3,7 @@ package dev.ncfspark.data.filter;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.ncfspark.SparkTestSession;
+import dev.ncfspark.data.Checkpoints;
 import dev.ncfspark.config.ImplicitConfig;
 import dev.ncfspark.data.Columns;
 import java.util.List;
@@ -35,14 +36,14 @@ class ImplicitFeedbackTest {
 
   @Test
   void everyRatingIsAPositiveButEachPairOnlyOnce() {
-    FilterOutcome out = new ImplicitFeedback(new ImplicitConfig(ImplicitConfig.Mode.ALL, 0.0)).apply(ratings());
+    FilterOutcome out = new ImplicitFeedback(new ImplicitConfig(ImplicitConfig.Mode.ALL, 0.0)).apply(ratings(), Checkpoints.temporary(SparkTestSession.get()));
     assertEquals(List.of("[1,10,5.0,200]", "[1,11,4.5,300]", "[2,10,1.0,50]"), rows(out.kept()));
     assertEquals(List.of("[1,10,2.0,100,duplicate]", "[1,11,3.0,300,duplicate]"), rows(out.removed()));
   }
 
   @Test
   void aThresholdSetsLowRatingsAsideWithTheirReason() {
-    FilterOutcome out = new ImplicitFeedback(new ImplicitConfig(ImplicitConfig.Mode.THRESHOLD, 4.0)).apply(ratings());
+    FilterOutcome out = new ImplicitFeedback(new ImplicitConfig(ImplicitConfig.Mode.THRESHOLD, 4.0)).apply(ratings(), Checkpoints.temporary(SparkTestSession.get()));
     assertEquals(List.of("[1,10,5.0,200]", "[1,11,4.5,300]"), rows(out.kept()));
     assertEquals(List.of("[1,10,2.0,100,duplicate]", "[1,11,3.0,300,duplicate]", "[2,10,1.0,50,below-threshold]"),
         rows(out.removed()));

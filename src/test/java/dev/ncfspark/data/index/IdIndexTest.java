@@ -1,5 +1,6 @@
 package dev.ncfspark.data.index;
 
+import dev.ncfspark.data.Checkpoints;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.ncfspark.SparkTestSession;
@@ -20,7 +21,7 @@ class IdIndexTest {
     Dataset<Row> rows = SparkTestSession.get().createDataFrame(List.of(
         RowFactory.create(100L, "b"), RowFactory.create(9L, "a"), RowFactory.create(20L, "b"), RowFactory.create(9L, "c")), schema)
         .repartition(3);
-    IdIndex index = IdIndex.fit(rows);
+    IdIndex index = IdIndex.fit(rows, Checkpoints.temporary(SparkTestSession.get()));
     assertEquals(List.of(9L, 20L, 100L), index.users().orderBy(Columns.USER_IDX).select(Columns.USER).as(Encoders.LONG()).collectAsList());
     assertEquals(List.of(0, 1, 2), index.users().orderBy(Columns.USER_IDX).select(Columns.USER_IDX).as(Encoders.INT()).collectAsList());
     assertEquals(List.of("a", "b", "c"), index.items().orderBy(Columns.ITEM_IDX).select(Columns.ITEM).as(Encoders.STRING()).collectAsList());

@@ -105,6 +105,31 @@ class BadInputTest {
     assertEquals("1,3,abc,101", rejected.get(0).getString(2));
     assertEquals(6L, rejected.get(1).getLong(1));
     assertTrue(rejected.get(1).getString(3).contains("column 4 (timestamp): expected Unix seconds"), rejected.get(1).getString(3));
+    // ingest writes the interactions and re-parses for rejected lines only when these differ
+    assertEquals(4, r.dataRows(), "every line that is neither blank nor the header");
+  }
+
+  @Test
+  void bothParsesOfAFileAgreeOnEveryLine() throws Exception {
+    // the interactions come from the lines without numbers, the rejected lines from the numbered
+    // ones: every data line is one or the other, whatever it holds
+    String folder = folder("userId,movieId,rating,timestamp\n1,2,3.0,100\n\t\n \u0001 \n1,3,4.0,101\u0001\n"
+        + "1,4,4.0,102\u0001junk\n\u00011,5,4.0,103\n1,6,\"4.0\",104\n   \n2,1,5.0,1\r\n2,2,5.0,2\r3,3,1.0,3\n");
+    IngestResult r = MovieLensSource.read(SparkTestSession.get(), folder, "");
+    long interactions = r.interactions().count();
+    List<Row> rejected = r.rejected().orderBy(IngestResult.LINE).collectAsList();
+    assertEquals(r.dataRows(), interactions + rejected.size(), "every data line is an interaction or a rejected line: " + rejected);
+    assertEquals(List.of(3L, 4L, 5L, 6L, 7L, 8L), rejected.stream().map(x -> x.getLong(1)).toList(), rejected.toString());
+    assertEquals(4, interactions);
+  }
+
+  @Test
+  void dataRowsOfACleanFileAreItsInteractions() throws Exception {
+    String folder = folder("userId,movieId,rating,timestamp\n1,2,3.0,100\n   \n1,3,4.0,101\n\n");
+    IngestResult r = MovieLensSource.read(SparkTestSession.get(), folder, "");
+    assertEquals(2, r.interactions().count());
+    assertEquals(2, r.dataRows());
+    assertEquals(0, r.rejected().count());
   }
 
   @Test

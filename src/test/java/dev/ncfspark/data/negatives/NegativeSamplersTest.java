@@ -1,5 +1,7 @@
 package dev.ncfspark.data.negatives;
 
+import dev.ncfspark.SparkTestSession;
+import dev.ncfspark.data.Checkpoints;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -59,23 +61,23 @@ class NegativeSamplersTest {
     Dataset<Row> train = split.where("split = 'train'");
     long positives = train.count();
     TrainNegativeSampler sampler = new TrainNegativeSampler(4, 0.0, 42);
-    Dataset<Row> e0 = sampler.sample(train, all, numItems, 0).cache();
+    Dataset<Row> e0 = sampler.sample(train, all, numItems, 0, Checkpoints.temporary(SparkTestSession.get())).cache();
     assertEquals(4 * positives, e0.count());
     assertEquals(0, e0.join(all, new String[] {"user_idx", "item_idx"}, "left_semi").count());
     Dataset<Row> perUser = train.groupBy("user_idx").count().withColumnRenamed("count", "p")
         .join(e0.groupBy("user_idx").count().withColumnRenamed("count", "n"), "user_idx");
     assertEquals(0, perUser.where("n <> 4 * p").count(), "4 negatives per positive of each user");
-    Dataset<Row> e0again = sampler.sample(train.repartition(5), all.repartition(3), numItems, 0);
+    Dataset<Row> e0again = sampler.sample(train.repartition(5), all.repartition(3), numItems, 0, Checkpoints.temporary(SparkTestSession.get()));
     assertEquals(0, e0.groupBy("user_idx", "item_idx").count().except(e0again.groupBy("user_idx", "item_idx").count()).count());
-    Dataset<Row> e1 = sampler.sample(train, all, numItems, 1);
+    Dataset<Row> e1 = sampler.sample(train, all, numItems, 1, Checkpoints.temporary(SparkTestSession.get()));
     assertTrue(e0.except(e1).count() > positives, "a fresh draw every epoch");
   }
 
   @Test
   void popularityWeightedNegativesFavourPopularItems() {
     Dataset<Row> train = split.where("split = 'train'");
-    Dataset<Row> weighted = new TrainNegativeSampler(4, 1.0, 42).sample(train, all, numItems, 0);
-    Dataset<Row> uniform = new TrainNegativeSampler(4, 0.0, 42).sample(train, all, numItems, 0);
+    Dataset<Row> weighted = new TrainNegativeSampler(4, 1.0, 42).sample(train, all, numItems, 0, Checkpoints.temporary(SparkTestSession.get()));
+    Dataset<Row> uniform = new TrainNegativeSampler(4, 0.0, 42).sample(train, all, numItems, 0, Checkpoints.temporary(SparkTestSession.get()));
     Dataset<Row> top = train.groupBy("item_idx").count().orderBy(org.apache.spark.sql.functions.desc("count")).limit(50);
     long weightedTop = weighted.join(top, "item_idx").count();
     long uniformTop = uniform.join(top, "item_idx").count();
