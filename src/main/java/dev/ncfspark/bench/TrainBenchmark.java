@@ -142,6 +142,8 @@ public final class TrainBenchmark {
   static final int DISTRIBUTED_BATCH = 16_384;
   /** The merge frequencies timed: the job's default (auto: 100 / workers minibatches), then fixed ones (0 = once per epoch). */
   static final List<String> MERGE_EVERY = List.of("auto", "5", "20", "0");
+  /** Pairs of epochs (1 worker, 2 workers) timed at the default frequency: one pair cannot tell the scaling from this machine's noise. */
+  static final int DEFAULT_PAIRS = 3;
 
   /**
    * One epoch at ML-20M size (about 8 M examples drawn from {@link #DISTRIBUTED_POSITIVES}
@@ -149,7 +151,7 @@ public final class TrainBenchmark {
    * training-master = distributed} with 1 and 2 workers for each merge frequency, every worker
    * drawing its own users' examples (the job's default): the scaling of 2 workers against 1, and
    * where a distributed epoch's time goes (split, workers' rounds, the driver's merges and
-   * broadcasts).
+   * broadcasts). The default frequency is timed in {@link #DEFAULT_PAIRS} pairs of epochs.
    */
   static List<Map<String, Object>> distributed(int threads) {
     SparkSession spark = SparkSession.builder().appName("ncf-spark bench-train").getOrCreate();
@@ -165,11 +167,21 @@ public final class TrainBenchmark {
       // the executors' warm-up (their JIT, native allocations, the resident workers' first state), not reported
       epoch(spark, epochs, threads, "distributed", 2, "auto");
       for (String every : MERGE_EVERY) {
-        Map<String, Object> one = epoch(spark, epochs, threads, "distributed", 1, every);
-        Map<String, Object> two = epoch(spark, epochs, threads, "distributed", 2, every);
-        two.put("vs_one_worker", (double) two.get("samples_per_s") / (double) one.get("samples_per_s"));
-        out.add(one);
-        out.add(two);
+        // the default is timed in DEFAULT_PAIRS pairs, the pairs' order alternating (1 then 2 workers, then 2 then 1), so
+        // that the machine's drift between epochs falls on both sides; the fixed frequencies once
+        int pairs = every.equals("auto") ? DEFAULT_PAIRS : 1;
+        for (int p = 0; p < pairs; p++) {
+          boolean oneFirst = p % 2 == 0;
+          Map<String, Object> first = epoch(spark, epochs, threads, "distributed", oneFirst ? 1 : 2, every);
+          Map<String, Object> second = epoch(spark, epochs, threads, "distributed", oneFirst ? 2 : 1, every);
+          Map<String, Object> one = oneFirst ? first : second;
+          Map<String, Object> two = oneFirst ? second : first;
+          two.put("vs_one_worker", (double) two.get("samples_per_s") / (double) one.get("samples_per_s"));
+          one.put("pair", p + 1);
+          two.put("pair", p + 1);
+          out.add(one);
+          out.add(two);
+        }
       }
     } finally {
       positives.unpersist();
@@ -348,13 +360,22 @@ public final class TrainBenchmark {
           + " broadcast, the workers' draws) + the rounds' Spark jobs (workers training) + the driver's merges and broadcasts.%n%n",
           ((Number) examples).longValue(), ((Number) examples).longValue() / (DISTRIBUTED_NEGATIVES + 1),
           DISTRIBUTED_NEGATIVES, DISTRIBUTED_BATCH, r.get("threads")));
-      md.append("| master | workers | merge every | rounds | epoch s | samples/s | vs 1 worker | vs local | split s | workers s | merges s | merge s a round | merge share |\n");
-      md.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+      List<Double> defaultRatios = ((List<?>) distributed).stream().map(o -> (Map<?, ?>) o)
+          .filter(m -> "auto".equals(m.get("merge_every")) && m.get("vs_one_worker") != null).map(m -> (double) m.get("vs_one_worker")).sorted()
+          .toList();
+      if (!defaultRatios.isEmpty()) {
+        md.append(String.format(Locale.ROOT, "The default (auto), 2 workers against 1 over %d pairs of epochs (the pairs' order alternating):"
+            + " median %.2f x, range %.2f-%.2f x (%s).%n%n", defaultRatios.size(), defaultRatios.get(defaultRatios.size() / 2),
+            defaultRatios.get(0), defaultRatios.get(defaultRatios.size() - 1),
+            defaultRatios.stream().map(x -> String.format(Locale.ROOT, "%.2f", x)).collect(java.util.stream.Collectors.joining(", "))));
+      }
+      md.append("| master | workers | merge every | pair | rounds | epoch s | samples/s | vs 1 worker | vs local | split s | workers s | merges s | merge s a round | merge share |\n");
+      md.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
       for (Object o : (List<?>) distributed) {
         Map<?, ?> m = (Map<?, ?>) o;
-        md.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %.1f | %,.0f | %s | %.2f | %.1f | %.1f | %.2f | %.3f | %.1f%% |%n",
+        md.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s | %.1f | %,.0f | %s | %.2f | %.1f | %.1f | %.2f | %.3f | %.1f%% |%n",
             m.get("training_master"), m.get("workers"), "auto".equals(m.get("merge_every")) ? "auto (" + m.get("merge_every_batches") + ")"
-                : m.get("merge_every_batches"), m.get("rounds"), (double) m.get("epoch_seconds"),
+                : m.get("merge_every_batches"), m.get("pair") == null ? "–" : m.get("pair"), m.get("rounds"), (double) m.get("epoch_seconds"),
             (double) m.get("samples_per_s"), m.get("vs_one_worker") == null ? "–" : String.format(Locale.ROOT, "%.2f", (double) m.get("vs_one_worker")),
             (double) m.get("vs_local"), (double) m.get("split_seconds"), (double) m.get("workers_seconds"), (double) m.get("merge_seconds"),
             (double) m.get("merge_seconds_per_round"), 100 * (double) m.get("merge_share")));

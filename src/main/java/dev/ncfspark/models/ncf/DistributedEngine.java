@@ -34,7 +34,8 @@ import scala.Tuple2;
  * Each epoch's examples are split by user among W workers, so that every user row has exactly
  * one writer: each worker draws its own users' examples in its executor from the run's broadcast
  * training positives ({@link InMemoryEpochExamples#share}, {@code epoch-examples = in-memory}), or
- * Spark's examples are shuffled to the workers ({@link WorkerShares}, {@code spark}). The epoch's model is broadcast once; every worker (one Spark
+ * Spark's examples are shuffled to the workers ({@link WorkerShares}, {@code spark}). The epoch's model is broadcast once
+ * ({@link ShippedModel}); every worker (one Spark
  * task per round) keeps its copy in its executor ({@link ResidentWorkers}), trains its next
  * {@code merge-every-batches} minibatches and returns the item rows and dense layers it changed
  * ({@link RoundUpdate}); the driver merges the rounds in worker order (item rows over the workers
@@ -153,7 +154,7 @@ final class DistributedEngine implements NcfEngine {
       long most = java.util.Arrays.stream(shares.sizes()).map(n -> (n + batch - 1) / batch).max().orElse(0);
       int every = cfg.spark().mergeEveryBatches(workers);
       long rounds = every == 0 ? 1 : Math.max(1, (most + every - 1) / every);
-      start = jsc.broadcast(driver.checkpoint());
+      start = jsc.broadcast(ShippedModel.of(driver.model(), driver.network().optimizerState()));
       double split = (System.nanoTime() - t0) / 1e9;
       double train = 0;
       double merge = 0;
@@ -295,7 +296,7 @@ final class DistributedEngine implements NcfEngine {
       SparseNcfNetwork.Settings t = plan.settings();
       SparseNcfNetwork.Settings own = new SparseNcfNetwork.Settings(t.learningRate(), t.beta1(), t.beta2(), t.l2(), t.dropout(),
           t.seed() + 1_000_003L * worker + 7_919L * plan.epoch(), t.catchUp());
-      return NcfEngines.restoreNetwork(start.value(), own, plan.kernels(), "the broadcast model", new ComputationGraph[1]);
+      return ShippedModel.restore(start.value(), own, plan.kernels());
     }
 
     /** Trains round {@code r}'s minibatches of the share; the users' rows are in the update of the epoch's last round. */

@@ -761,16 +761,16 @@ public final class SparseNcfNetwork {
       DataOutputStream out = new DataOutputStream(bytes);
       out.writeUTF(STATE_FORMAT);
       out.writeLong(iteration);
-      Nd4j.write(denseState, out);
+      BulkArrays.writeFloats(out, denseState);
       for (EmbeddingTable t : tables()) {
         out.writeUTF(t.name());
-        Nd4j.write(t.m(), out);
-        Nd4j.write(t.v(), out);
+        BulkArrays.writeFloats(out, t.m());
+        BulkArrays.writeFloats(out, t.v());
       }
       out.writeBoolean(catchUp != null);
       if (catchUp != null) {
-        writeInts(out, userApplied);
-        writeInts(out, itemApplied);
+        BulkArrays.writeInts(out, userApplied);
+        BulkArrays.writeInts(out, itemApplied);
       }
       out.flush();
       return bytes.toByteArray();
@@ -779,41 +779,27 @@ public final class SparseNcfNetwork {
     }
   }
 
-  private static final String STATE_FORMAT = "ncf-sparse-adam-2";
-
-  private static void writeInts(DataOutputStream out, int[] values) throws IOException {
-    out.writeInt(values.length);
-    for (int x : values) {
-      out.writeInt(x);
-    }
-  }
-
-  private static void readInts(DataInputStream in, int[] into, String what) throws IOException {
-    int n = in.readInt();
-    if (n != into.length) {
-      throw new IllegalArgumentException(what + ": " + n + " rows where " + into.length + " were expected");
-    }
-    for (int i = 0; i < n; i++) {
-      into[i] = in.readInt();
-    }
-  }
+  /** The arrays as blocks of floats ({@link BulkArrays}); {@link #LEGACY_STATE_FORMAT} (arrays as {@code Nd4j.write}) is still read. */
+  private static final String STATE_FORMAT = "ncf-sparse-adam-3";
+  private static final String LEGACY_STATE_FORMAT = "ncf-sparse-adam-2";
 
   /** Restores what {@link #optimizerState} wrote (for a network of the same architecture). */
   public void restoreOptimizerState(byte[] state) {
     try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(state))) {
       String format = in.readUTF();
-      if (!format.equals(STATE_FORMAT)) {
+      if (!format.equals(STATE_FORMAT) && !format.equals(LEGACY_STATE_FORMAT)) {
         throw new IllegalArgumentException("not a sparse NCF optimizer state: " + format);
       }
+      boolean legacy = format.equals(LEGACY_STATE_FORMAT);
       iteration = in.readLong();
-      assignSameShape(denseState, Nd4j.read(in), "dense Adam state");
+      readArray(in, denseState, legacy, "dense Adam state");
       for (EmbeddingTable t : tables()) {
         String name = in.readUTF();
         if (!name.equals(t.name())) {
           throw new IllegalArgumentException("optimizer state of " + name + " where " + t.name() + " was expected");
         }
-        assignSameShape(t.m(), Nd4j.read(in), name + " m");
-        assignSameShape(t.v(), Nd4j.read(in), name + " v");
+        readArray(in, t.m(), legacy, name + " m");
+        readArray(in, t.v(), legacy, name + " v");
       }
       boolean savedCatchUp = in.readBoolean();
       if (savedCatchUp != (catchUp != null)) {
@@ -821,11 +807,19 @@ public final class SparseNcfNetwork {
             + (savedCatchUp ? "catch-up" : "lazy") + " and is restored with the other");
       }
       if (catchUp != null) {
-        readInts(in, userApplied, "catch-up state of the user rows");
-        readInts(in, itemApplied, "catch-up state of the item rows");
+        BulkArrays.readInts(in, userApplied, "catch-up state of the user rows");
+        BulkArrays.readInts(in, itemApplied, "catch-up state of the item rows");
       }
     } catch (IOException e) {
       throw new UncheckedIOException(e);
+    }
+  }
+
+  private static void readArray(DataInputStream in, INDArray target, boolean legacy, String what) throws IOException {
+    if (legacy) {
+      assignSameShape(target, Nd4j.read(in), what);
+    } else {
+      BulkArrays.readInto(in, target, what);
     }
   }
 

@@ -1,0 +1,88 @@
+package dev.ncfspark.models.ncf.engine;
+
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * Float and int arrays written to and read from a data stream in blocks, as big-endian values
+ * (the {@link DataOutputStream} layout), not one call per element: {@code Nd4j.write} and {@code
+ * DataInputStream.readFloat} went through the stream a value at a time, and restoring the
+ * broadcast model that way took a third of a second per worker and epoch at ML-20M size.
+ */
+public final class BulkArrays {
+  private static final int BLOCK = 1 << 16;
+
+  private BulkArrays() {}
+
+  /** Writes the length, then the values. */
+  public static void writeFloats(DataOutputStream out, float[] values) throws IOException {
+    out.writeLong(values.length);
+    ByteBuffer buf = ByteBuffer.allocate(4 * BLOCK);
+    for (int at = 0; at < values.length; at += BLOCK) {
+      int n = Math.min(BLOCK, values.length - at);
+      buf.clear();
+      buf.asFloatBuffer().put(values, at, n);
+      out.write(buf.array(), 0, 4 * n);
+    }
+  }
+
+  /** Writes an array's values in its own order ({@code c} for every array here), as {@link #writeFloats}. */
+  public static void writeFloats(DataOutputStream out, INDArray values) throws IOException {
+    if (values.dataType() != DataType.FLOAT) {
+      throw new IllegalArgumentException("expected a float array, found " + values.dataType());
+    }
+    writeFloats(out, values.dup('c').data().asFloat());
+  }
+
+  /** Reads what {@link #writeFloats} wrote; {@code expected} values (any number if negative), else says what was found for {@code what}. */
+  public static float[] readFloats(DataInputStream in, long expected, String what) throws IOException {
+    long n = in.readLong();
+    if (expected >= 0 && n != expected) {
+      throw new IllegalArgumentException(what + ": " + n + " values where " + expected + " were expected (another architecture?)");
+    }
+    float[] values = new float[Math.toIntExact(n)];
+    byte[] bytes = new byte[4 * BLOCK];
+    for (int at = 0; at < values.length; at += BLOCK) {
+      int k = Math.min(BLOCK, values.length - at);
+      in.readFully(bytes, 0, 4 * k);
+      ByteBuffer.wrap(bytes, 0, 4 * k).asFloatBuffer().get(values, at, k);
+    }
+    return values;
+  }
+
+  /** Reads what {@link #writeFloats} wrote into {@code target} (its shape, order c). */
+  public static void readInto(DataInputStream in, INDArray target, String what) throws IOException {
+    target.assign(Nd4j.create(readFloats(in, target.length(), what), target.shape(), 'c'));
+  }
+
+  /** Writes the length, then the values. */
+  public static void writeInts(DataOutputStream out, int[] values) throws IOException {
+    out.writeInt(values.length);
+    ByteBuffer buf = ByteBuffer.allocate(4 * BLOCK);
+    for (int at = 0; at < values.length; at += BLOCK) {
+      int n = Math.min(BLOCK, values.length - at);
+      buf.clear();
+      buf.asIntBuffer().put(values, at, n);
+      out.write(buf.array(), 0, 4 * n);
+    }
+  }
+
+  /** Reads what {@link #writeInts} wrote into {@code into}, whose length it must have. */
+  public static void readInts(DataInputStream in, int[] into, String what) throws IOException {
+    int n = in.readInt();
+    if (n != into.length) {
+      throw new IllegalArgumentException(what + ": " + n + " rows where " + into.length + " were expected");
+    }
+    byte[] bytes = new byte[4 * BLOCK];
+    for (int at = 0; at < n; at += BLOCK) {
+      int k = Math.min(BLOCK, n - at);
+      in.readFully(bytes, 0, 4 * k);
+      ByteBuffer.wrap(bytes, 0, 4 * k).asIntBuffer().get(into, at, k);
+    }
+  }
+}
