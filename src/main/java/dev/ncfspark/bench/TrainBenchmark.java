@@ -82,6 +82,7 @@ public final class TrainBenchmark {
           rows.add(measure(factor, batch, steps, threads, budget));
         }
       }
+      result.put("concurrent_fit", concurrentFit(threads));
       result.put("distributed", distributed(threads));
     } finally {
       result.put("results", rows);
@@ -189,6 +190,61 @@ public final class TrainBenchmark {
     double local = (double) out.get(0).get("samples_per_s");
     out.forEach(m -> m.put("vs_local", (double) m.get("samples_per_s") / local));
     return out;
+  }
+
+  /** Minibatches each thread trains in {@link #concurrentFit}, after {@link #WARM_UP_BATCHES} / 4 of warm-up. */
+  static final int CONCURRENT_STEPS = 60;
+
+  /**
+   * The ceiling of 2 workers against 1 on this machine: the sparse engine alone (no Spark, no
+   * merges), {@code k} threads each training its own copy of the distributed section's network on
+   * its own minibatches at once, for k = 1 and 2: samples/s of all threads together, and the
+   * ratio. What 2 cores give two workers before any cost of distribution (shared caches, memory
+   * bandwidth).
+   */
+  static Map<String, Object> concurrentFit(int threads) throws InterruptedException {
+    NcfConfig cfg = ExperimentConfigLoader.load(Optional.empty(), List.of("models.ncf.factors=8", "models.ncf.batch-size=" + DISTRIBUTED_BATCH))
+        .models().ncf();
+    ComputationGraph graph = NcfGraphs.create(dev.ncfspark.models.ModelDefinition.NEUMF, cfg, USERS, ITEMS, 1);
+    Map<String, Object> r = new LinkedHashMap<>();
+    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+    try {
+      // each k twice, the second (warmer) pass kept
+      for (int k : List.of(1, 2, 1, 2)) {
+        java.util.concurrent.CyclicBarrier start = new java.util.concurrent.CyclicBarrier(k);
+        List<java.util.concurrent.Callable<Double>> work = new ArrayList<>();
+        for (int t = 0; t < k; t++) {
+          int seed = t + 1;
+          work.add(() -> {
+            dev.ncfspark.models.ncf.NativeThreads.limit(threads);
+            SparseNcfNetwork net = sparseNetwork(graph, cfg, cfg.sparseAdam() == NcfConfig.SparseAdam.CATCH_UP);
+            // every minibatch its own (as in an epoch), so that the rows come from memory as often as in training
+            Examples ex = Examples.of(WARM_UP_BATCHES / 4 + CONCURRENT_STEPS, DISTRIBUTED_BATCH, seed);
+            for (int i = 0; i < WARM_UP_BATCHES / 4; i++) {
+              net.fit(ex.users[i], ex.items[i], ex.labels[i], DISTRIBUTED_BATCH);
+            }
+            start.await();
+            long t0 = System.nanoTime();
+            for (int i = WARM_UP_BATCHES / 4; i < WARM_UP_BATCHES / 4 + CONCURRENT_STEPS; i++) {
+              net.fit(ex.users[i], ex.items[i], ex.labels[i], DISTRIBUTED_BATCH);
+            }
+            return (System.nanoTime() - t0) / 1e9;
+          });
+        }
+        double slowest = 0;
+        for (java.util.concurrent.Future<Double> f : pool.invokeAll(work)) {
+          slowest = Math.max(slowest, f.get());
+        }
+        r.put("threads_" + k + "_samples_per_s", k * (double) CONCURRENT_STEPS * DISTRIBUTED_BATCH / slowest);
+      }
+    } catch (java.util.concurrent.ExecutionException e) {
+      throw new IllegalStateException("the concurrent fit failed", e.getCause());
+    } finally {
+      pool.shutdown();
+    }
+    r.put("two_vs_one", (double) r.get("threads_2_samples_per_s") / (double) r.get("threads_1_samples_per_s"));
+    System.out.println("bench-train concurrent fit " + r);
+    return r;
   }
 
   private static Map<String, Object> epoch(SparkSession spark, EpochBenchmark.DrawnEpochs epochs, int threads, String master, int workers,
@@ -360,6 +416,12 @@ public final class TrainBenchmark {
           + " broadcast, the workers' draws) + the rounds' Spark jobs (workers training) + the driver's merges and broadcasts.%n%n",
           ((Number) examples).longValue(), ((Number) examples).longValue() / (DISTRIBUTED_NEGATIVES + 1),
           DISTRIBUTED_NEGATIVES, DISTRIBUTED_BATCH, r.get("threads")));
+      Object concurrent = r.get("concurrent_fit");
+      if (concurrent instanceof Map<?, ?> c) {
+        md.append(String.format(Locale.ROOT, "The ceiling on this machine: the sparse engine alone (no Spark, no merges), each thread training its own"
+            + " copy on its own minibatches of %,d at once: 1 thread %,.0f samples/s, 2 threads %,.0f samples/s together: **%.2f x**.%n%n",
+            DISTRIBUTED_BATCH, (double) c.get("threads_1_samples_per_s"), (double) c.get("threads_2_samples_per_s"), (double) c.get("two_vs_one")));
+      }
       List<Double> defaultRatios = ((List<?>) distributed).stream().map(o -> (Map<?, ?>) o)
           .filter(m -> "auto".equals(m.get("merge_every")) && m.get("vs_one_worker") != null).map(m -> (double) m.get("vs_one_worker")).sorted()
           .toList();
