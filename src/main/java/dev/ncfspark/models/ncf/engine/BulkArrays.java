@@ -22,13 +22,7 @@ public final class BulkArrays {
   /** Writes the length, then the values. */
   public static void writeFloats(DataOutputStream out, float[] values) throws IOException {
     out.writeLong(values.length);
-    ByteBuffer buf = ByteBuffer.allocate(4 * BLOCK);
-    for (int at = 0; at < values.length; at += BLOCK) {
-      int n = Math.min(BLOCK, values.length - at);
-      buf.clear();
-      buf.asFloatBuffer().put(values, at, n);
-      out.write(buf.array(), 0, 4 * n);
-    }
+    writeBlocks(out, values.length, (buf, at, n) -> buf.asFloatBuffer().put(values, at, n));
   }
 
   /** Writes an array's values in its own order ({@code c} for every array here), as {@link #writeFloats}. */
@@ -46,12 +40,7 @@ public final class BulkArrays {
       throw new IllegalArgumentException(what + ": " + n + " values where " + expected + " were expected (another architecture?)");
     }
     float[] values = new float[Math.toIntExact(n)];
-    byte[] bytes = new byte[4 * BLOCK];
-    for (int at = 0; at < values.length; at += BLOCK) {
-      int k = Math.min(BLOCK, values.length - at);
-      in.readFully(bytes, 0, 4 * k);
-      ByteBuffer.wrap(bytes, 0, 4 * k).asFloatBuffer().get(values, at, k);
-    }
+    readBlocks(in, values.length, (buf, at, k) -> buf.asFloatBuffer().get(values, at, k));
     return values;
   }
 
@@ -63,13 +52,7 @@ public final class BulkArrays {
   /** Writes the length, then the values. */
   public static void writeInts(DataOutputStream out, int[] values) throws IOException {
     out.writeInt(values.length);
-    ByteBuffer buf = ByteBuffer.allocate(4 * BLOCK);
-    for (int at = 0; at < values.length; at += BLOCK) {
-      int n = Math.min(BLOCK, values.length - at);
-      buf.clear();
-      buf.asIntBuffer().put(values, at, n);
-      out.write(buf.array(), 0, 4 * n);
-    }
+    writeBlocks(out, values.length, (buf, at, n) -> buf.asIntBuffer().put(values, at, n));
   }
 
   /** Reads what {@link #writeInts} wrote into {@code into}, whose length it must have. */
@@ -78,11 +61,30 @@ public final class BulkArrays {
     if (n != into.length) {
       throw new IllegalArgumentException(what + ": " + n + " rows where " + into.length + " were expected");
     }
+    readBlocks(in, n, (buf, at, k) -> buf.asIntBuffer().get(into, at, k));
+  }
+
+  /** Moves values {@code [at, at + n)} of an array between it and a buffer of {@code 4 n} bytes. */
+  private interface Block {
+    void move(ByteBuffer buf, int at, int n);
+  }
+
+  private static void writeBlocks(DataOutputStream out, int length, Block fill) throws IOException {
+    ByteBuffer buf = ByteBuffer.allocate(4 * BLOCK);
+    for (int at = 0; at < length; at += BLOCK) {
+      int n = Math.min(BLOCK, length - at);
+      buf.clear();
+      fill.move(buf, at, n);
+      out.write(buf.array(), 0, 4 * n);
+    }
+  }
+
+  private static void readBlocks(DataInputStream in, int length, Block drain) throws IOException {
     byte[] bytes = new byte[4 * BLOCK];
-    for (int at = 0; at < n; at += BLOCK) {
-      int k = Math.min(BLOCK, n - at);
-      in.readFully(bytes, 0, 4 * k);
-      ByteBuffer.wrap(bytes, 0, 4 * k).asIntBuffer().get(into, at, k);
+    for (int at = 0; at < length; at += BLOCK) {
+      int n = Math.min(BLOCK, length - at);
+      in.readFully(bytes, 0, 4 * n);
+      drain.move(ByteBuffer.wrap(bytes, 0, 4 * n), at, n);
     }
   }
 }
