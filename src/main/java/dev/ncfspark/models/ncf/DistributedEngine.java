@@ -154,7 +154,7 @@ final class DistributedEngine implements NcfEngine {
       long most = java.util.Arrays.stream(shares.sizes()).map(n -> (n + batch - 1) / batch).max().orElse(0);
       int every = cfg.spark().mergeEveryBatches(workers);
       long rounds = every == 0 ? 1 : Math.max(1, (most + every - 1) / every);
-      start = jsc.broadcast(ShippedModel.of(driver.model(), driver.network().optimizerState()));
+      start = jsc.broadcast(driver.shipped());
       double split = (System.nanoTime() - t0) / 1e9;
       double train = 0;
       double merge = 0;

@@ -20,7 +20,8 @@ import org.nd4j.linalg.factory.Nd4j;
  * uncompressed. The same content as a checkpoint ({@link NcfEngines#sparseCheckpoint}), without
  * its two costs that the workers would pay every epoch: DL4J's zip deflates 50 MB of floats at
  * ML-20M size (1.2-1.6 s in the driver) and reads them back a value at a time (0.3 s a worker).
- * Never written to disk: checkpoints keep DL4J's format.
+ * Never written to disk: a checkpoint's graph stays in DL4J's zip, which other tools read (its
+ * optimizer state is written in the same blocks of floats).
  */
 final class ShippedModel {
   private static final String FORMAT = "ncf-sparse-shipped-1";

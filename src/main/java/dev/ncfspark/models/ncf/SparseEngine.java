@@ -61,4 +61,9 @@ final class SparseEngine implements NcfEngine {
   public byte[] checkpoint() {
     return NcfEngines.sparseCheckpoint(NcfCheckpoints.bytes(model(), false), network.optimizerState());
   }
+
+  /** The same content as {@link #checkpoint}, in the form the distributed engine broadcasts every epoch ({@link ShippedModel}). */
+  byte[] shipped() {
+    return ShippedModel.of(model(), network.optimizerState());
+  }
 }
